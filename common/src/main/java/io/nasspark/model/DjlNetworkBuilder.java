@@ -1,0 +1,88 @@
+package io.nasspark.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.util.Pair;
+import java.util.Comparator;
+import java.util.List;
+
+/** Turns a {@link Layer} tree into a DJL {@link Block} taking NCHW float32 input. */
+public final class DjlNetworkBuilder {
+
+    private DjlNetworkBuilder() {}
+
+    /** The DJL block for {@code layer}; uninitialised, ready for {@code Model.setBlock}. */
+    public static Block build(Layer layer) {
+        if (layer instanceof Layer.Conv c) {
+            int pad = c.kernel() / 2;
+            return Conv2d.builder()
+                    .setKernelShape(new Shape(c.kernel(), c.kernel()))
+                    .optStride(new Shape(c.stride(), c.stride()))
+                    .optPadding(new Shape(pad, pad))
+                    .optGroups(c.groups())
+                    .setFilters(c.out())
+                    .optBias(false)
+                    .build();
+        } else if (layer instanceof Layer.BatchNorm) {
+            return BatchNorm.builder().build();
+        } else if (layer instanceof Layer.Activation a) {
+            return a.kind() == Layer.Activation.Kind.RELU6
+                    ? Activation.relu6Block()
+                    : Activation.reluBlock();
+        } else if (layer instanceof Layer.AvgPool p) {
+            return Pool.avgPool2dBlock(
+                    new Shape(p.kernel(), p.kernel()),
+                    new Shape(p.stride(), p.stride()),
+                    new Shape(p.padding(), p.padding()),
+                    false,
+                    p.countIncludePad());
+        } else if (layer instanceof Layer.GlobalAvgPool) {
+            return Pool.globalAvgPool2dBlock();
+        } else if (layer instanceof Layer.Linear l) {
+            return new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(l.out()).build());
+        } else if (layer instanceof Layer.Identity) {
+            return Blocks.identityBlock();
+        } else if (layer instanceof Layer.Zero) {
+            return LambdaBlock.singleton(x -> x.zerosLike(), "zero");
+        } else if (layer instanceof Layer.Sequence s) {
+            SequentialBlock block = new SequentialBlock();
+            s.layers().forEach(inner -> block.add(build(inner)));
+            return block;
+        } else if (layer instanceof Layer.Residual r) {
+            return new ParallelBlock(
+                    list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
+                    List.of(build(r.body()), build(r.shortcut())));
+        } else if (layer instanceof Layer.Dag d) {
+            DagBlock block = new DagBlock(d.nodes());
+            d.edges().stream()
+                    .sorted(Comparator.comparingInt(Layer.Edge::to))
+                    .forEach(e -> block.addEdge(e.from(), e.to(), build(e.op())));
+            return block;
+        }
+        throw new IllegalArgumentException("unknown layer " + layer);
+    }
+
+    /** Trainable parameters of an initialised block (BatchNorm running statistics excluded). */
+    public static long trainableParameters(Block block) {
+        long total = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                total += p.getValue().getArray().size();
+            }
+        }
+        return total;
+    }
+}

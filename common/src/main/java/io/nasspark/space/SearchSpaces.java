@@ -1,0 +1,39 @@
+package io.nasspark.space;
+
+import io.nasspark.space.mbconv.MbConvSpace;
+import io.nasspark.space.nb201.Nb201Space;
+import java.util.List;
+
+/** Finds a search space by the name used in tables and on the command line. */
+public final class SearchSpaces {
+
+    /** Every space name, in the order help texts list them. */
+    public static final List<String> NAMES = List.of("nb201", "mbconv", "mbconv-small");
+
+    private SearchSpaces() {}
+
+    /** The space called {@code name}, without channel scales. */
+    public static SearchSpace byName(String name) {
+        return byName(name, false);
+    }
+
+    /**
+     * The space called {@code name}.
+     *
+     * @param withScales search per-layer channel scales too (MBConv spaces only)
+     * @throws IllegalArgumentException for an unknown name, or scales on a space without them
+     */
+    public static SearchSpace byName(String name, boolean withScales) {
+        SearchSpace space = switch (name == null ? "" : name) {
+            case "nb201" -> new Nb201Space();
+            case "mbconv" -> MbConvSpace.imagenet(withScales);
+            case "mbconv-small" -> MbConvSpace.small(withScales);
+            default -> throw new IllegalArgumentException(
+                    "unknown space '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        };
+        if (withScales && !(space instanceof MbConvSpace)) {
+            throw new IllegalArgumentException("space " + name + " has no channel scales");
+        }
+        return space;
+    }
+}

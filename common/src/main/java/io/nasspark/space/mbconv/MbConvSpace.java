@@ -1,0 +1,359 @@
+package io.nasspark.space.mbconv;
+
+import io.nasspark.model.Layer;
+import io.nasspark.space.ArchParseException;
+import io.nasspark.space.Candidate;
+import io.nasspark.space.GeneSpace;
+import io.nasspark.space.GraphEncoding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The layer-wise MBConv space of Table 3.1 (SurgeNAS, LightNAS): 21 searchable layers after a
+ * fixed MBK3E1, each one of MBConv k{3,5,7} x e{3,6} or skip, and optionally a channel scale per
+ * layer from 0.5 to 2.0 in steps of 0.25 (LightNAS §4.3.5).
+ *
+ * <p>Genes 0..20 are the layer ops ({@link MbConvOp} order), genes 21..41 the scale indices
+ * into {@link #SCALES}. A scale multiplies the layer's expanded (inner) width, so the layer's
+ * interface and its residual stay as they are; a skip layer has no inner width, so its scale is
+ * always 1.0. An instance built without scales keeps every scale at 1.0, and a candidate whose
+ * scales are all 1.0 has the same encoding and id as one written without them.
+ *
+ * <p>A skip layer that changes shape (stride 2 or new channel count) cannot be an identity; it
+ * becomes a 1x1 convolution with BatchNorm and ReLU6 at the layer's stride, as in FBNet.
+ */
+public final class MbConvSpace extends GeneSpace {
+
+    public static final int VERSION = 1;
+
+    /** Channel scales; index 2 is 1.0. */
+    public static final double[] SCALES = {0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0};
+
+    private static final int UNIT_SCALE = 2;
+    private static final Pattern TOKEN =
+            Pattern.compile("MBK(\\d)E(\\d)(?:x(\\d+(?:\\.\\d+)?))?");
+
+    private final String name;
+    private final MbConvLayout layout;
+    private final int layers;
+    private final boolean withScales;
+
+    /**
+     * @param name the space's name in tables
+     * @param layout the skeleton
+     * @param withScales whether sampling and mutation also search the channel scales
+     */
+    public MbConvSpace(String name, MbConvLayout layout, boolean withScales) {
+        super(arities(layout.searchableLayers()),
+                defaults(layout.searchableLayers()),
+                searched(layout.searchableLayers(), withScales));
+        this.name = name;
+        this.layout = layout;
+        this.layers = layout.searchableLayers();
+        this.withScales = withScales;
+    }
+
+    /** {@code mbconv}: Table 3.1 at 224 px, 1000 classes. */
+    public static MbConvSpace imagenet(boolean withScales) {
+        return new MbConvSpace("mbconv", MbConvLayout.IMAGENET, withScales);
+    }
+
+    /** {@code mbconv-small}: the same operators for 28-32 px inputs, 10 classes. */
+    public static MbConvSpace small(boolean withScales) {
+        return new MbConvSpace("mbconv-small", MbConvLayout.SMALL, withScales);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int version() {
+        return VERSION;
+    }
+
+    @Override
+    public int defaultInputSize() {
+        return layout.inputSize();
+    }
+
+    @Override
+    public int defaultClasses() {
+        return layout.inputSize() >= 64 ? 1000 : 10;
+    }
+
+    /** Whether this instance searches channel scales. */
+    public boolean withScales() {
+        return withScales;
+    }
+
+    /** Number of searchable layers (21). */
+    public int layers() {
+        return layers;
+    }
+
+    /** The op of searchable layer {@code l}. */
+    public MbConvOp op(Candidate c, int l) {
+        return MbConvOp.values()[c.gene(l)];
+    }
+
+    /** The channel scale of searchable layer {@code l}. */
+    public double scale(Candidate c, int l) {
+        return SCALES[c.gene(layers + l)];
+    }
+
+    @Override
+    protected Candidate normalize(int[] genes) {
+        for (int l = 0; l < layers; l++) {
+            if (genes[l] == MbConvOp.SKIP.ordinal()) {
+                genes[layers + l] = UNIT_SCALE;
+            }
+        }
+        return new Candidate(name, genes);
+    }
+
+    private boolean scaled(Candidate c) {
+        for (int l = 0; l < layers; l++) {
+            if (c.gene(layers + l) != UNIT_SCALE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String format(Candidate c) {
+        check(c);
+        boolean scaled = scaled(c);
+        StringBuilder sb = new StringBuilder();
+        for (int l = 0; l < layers; l++) {
+            if (l > 0) {
+                sb.append('-');
+            }
+            MbConvOp op = op(c, l);
+            sb.append(op.token());
+            if (scaled && !op.isSkip()) {
+                sb.append('x').append(String.format(Locale.ROOT, "%.2f", scale(c, l)));
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public Candidate parse(String arch) {
+        String s = arch == null ? "" : arch.strip();
+        String[] tokens = s.split("-", -1);
+        if (tokens.length != layers) {
+            throw new ArchParseException(name + ": expected " + layers
+                    + " layer tokens separated by '-', got " + tokens.length + " in '" + arch + "'");
+        }
+        int[] genes = defaults(layers);
+        for (int l = 0; l < layers; l++) {
+            parseToken(tokens[l], l, genes);
+        }
+        return normalize(genes);
+    }
+
+    private void parseToken(String token, int l, int[] genes) {
+        String where = name + ": token '" + token + "' (layer " + (l + 1) + ")";
+        if (token.equals(MbConvOp.SKIP.token())) {
+            genes[l] = MbConvOp.SKIP.ordinal();
+            return;
+        }
+        Matcher m = TOKEN.matcher(token);
+        if (!m.matches()) {
+            throw new ArchParseException(
+                    where + " is not Skip or MBK<kernel>E<expansion>[x<scale>], e.g. MBK5E6x1.25");
+        }
+        int kernel = Integer.parseInt(m.group(1));
+        int expansion = Integer.parseInt(m.group(2));
+        MbConvOp op = Arrays.stream(MbConvOp.values())
+                .filter(o -> o.kernel() == kernel && o.expansion() == expansion)
+                .findFirst()
+                .orElseThrow(() -> new ArchParseException(
+                        where + ": no operator with kernel " + kernel + " and expansion "
+                                + expansion + " (kernels 3, 5, 7; expansions 3, 6)"));
+        genes[l] = op.ordinal();
+        if (m.group(3) != null) {
+            double scale = Double.parseDouble(m.group(3));
+            int index = scaleIndex(scale);
+            if (index < 0) {
+                throw new ArchParseException(
+                        where + ": scale " + m.group(3) + " is not one of " + Arrays.toString(SCALES));
+            }
+            genes[layers + l] = index;
+        }
+    }
+
+    private static int scaleIndex(double scale) {
+        for (int i = 0; i < SCALES.length; i++) {
+            if (Math.abs(SCALES[i] - scale) < 1e-9) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String encoding(Candidate c) {
+        check(c);
+        int[] g = c.genes();
+        String ops = joinGenes(g, 0, layers);
+        return scaled(c) ? ops + ";" + joinGenes(g, layers, 2 * layers) : ops;
+    }
+
+    /**
+     * Equal for networks that compute the same function: inside a run of consecutive
+     * shape-preserving layers a skip is an identity wherever it sits, so the key moves the
+     * run's skips behind its other layers, keeping their order.
+     */
+    @Override
+    public String isomorphismKey(Candidate c) {
+        check(c);
+        int[] g = c.genes();
+        int[] key = g.clone();
+        boolean[] preserving = shapePreserving();
+        int l = 0;
+        while (l < layers) {
+            if (!preserving[l]) {
+                l++;
+                continue;
+            }
+            int end = l;
+            while (end < layers && preserving[end]) {
+                end++;
+            }
+            int next = l;
+            for (int pass = 0; pass < 2; pass++) {
+                for (int k = l; k < end; k++) {
+                    boolean skip = g[k] == MbConvOp.SKIP.ordinal();
+                    if (skip == (pass == 1)) {
+                        key[next] = g[k];
+                        key[layers + next] = g[layers + k];
+                        next++;
+                    }
+                }
+            }
+            l = end;
+        }
+        return encoding(new Candidate(name, key));
+    }
+
+    /** Whether searchable layer l keeps its input's shape (stride 1, same channels). */
+    private boolean[] shapePreserving() {
+        boolean[] preserving = new boolean[layers];
+        int in = layout.firstChannels();
+        int l = 0;
+        for (MbConvLayout.Stage stage : layout.stages()) {
+            for (int r = 0; r < stage.repeat(); r++) {
+                int stride = r == 0 ? stage.stride() : 1;
+                preserving[l++] = stride == 1 && in == stage.channels();
+                in = stage.channels();
+            }
+        }
+        return preserving;
+    }
+
+    /**
+     * A chain: node 0 the input, nodes 1..21 the searchable layers, node 22 the output.
+     * Feature columns: input, output, the seven ops, then the layer's channel scale.
+     */
+    @Override
+    public GraphEncoding graph(Candidate c) {
+        check(c);
+        int n = layers + 2;
+        int ops = MbConvOp.values().length;
+        int[][] adjacency = new int[n][n];
+        float[][] features = new float[n][2 + ops + 1];
+        features[0][0] = 1f;
+        features[n - 1][1] = 1f;
+        for (int node = 0; node < n - 1; node++) {
+            adjacency[node][node + 1] = 1;
+        }
+        for (int l = 0; l < layers; l++) {
+            features[l + 1][2 + c.gene(l)] = 1f;
+            features[l + 1][2 + ops] = (float) scale(c, l);
+        }
+        return new GraphEncoding(adjacency, features);
+    }
+
+    @Override
+    public Layer network(Candidate c, int inputSize, int classes) {
+        check(c);
+        List<Layer> net = new ArrayList<>();
+        net.add(Layer.Conv.of(3, layout.stemChannels(), 3, layout.stemStride()));
+        net.add(new Layer.BatchNorm(layout.stemChannels()));
+        net.add(Layer.Activation.RELU6);
+        net.add(mbconv(layout.stemChannels(), layout.firstChannels(), 3, 1, 1, 1.0));
+        int in = layout.firstChannels();
+        int l = 0;
+        for (MbConvLayout.Stage stage : layout.stages()) {
+            for (int r = 0; r < stage.repeat(); r++) {
+                int stride = r == 0 ? stage.stride() : 1;
+                MbConvOp op = op(c, l);
+                net.add(op.isSkip()
+                        ? skip(in, stage.channels(), stride)
+                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale(c, l)));
+                in = stage.channels();
+                l++;
+            }
+        }
+        net.add(Layer.Conv.of(in, layout.headChannels(), 1, 1));
+        net.add(new Layer.BatchNorm(layout.headChannels()));
+        net.add(Layer.Activation.RELU6);
+        net.add(new Layer.GlobalAvgPool());
+        net.add(new Layer.Linear(layout.headChannels(), classes));
+        return new Layer.Sequence(net);
+    }
+
+    /** Inverted residual block of MobileNetV2: expand 1x1, depthwise KxK, project 1x1. */
+    static Layer mbconv(int in, int out, int kernel, int expansion, int stride, double scale) {
+        int hidden = expansion == 1 ? in : Math.max(1, (int) Math.round(in * expansion * scale));
+        List<Layer> body = new ArrayList<>();
+        if (expansion != 1) {
+            body.add(Layer.Conv.of(in, hidden, 1, 1));
+            body.add(new Layer.BatchNorm(hidden));
+            body.add(Layer.Activation.RELU6);
+        }
+        body.add(Layer.Conv.depthwise(hidden, kernel, stride));
+        body.add(new Layer.BatchNorm(hidden));
+        body.add(Layer.Activation.RELU6);
+        body.add(Layer.Conv.of(hidden, out, 1, 1));
+        body.add(new Layer.BatchNorm(out));
+        Layer block = new Layer.Sequence(body);
+        return stride == 1 && in == out ? new Layer.Residual(block, new Layer.Identity()) : block;
+    }
+
+    static Layer skip(int in, int out, int stride) {
+        if (stride == 1 && in == out) {
+            return new Layer.Identity();
+        }
+        return Layer.Sequence.of(
+                Layer.Conv.of(in, out, 1, stride), new Layer.BatchNorm(out), Layer.Activation.RELU6);
+    }
+
+    private static int[] arities(int layers) {
+        int[] a = new int[2 * layers];
+        Arrays.fill(a, 0, layers, MbConvOp.values().length);
+        Arrays.fill(a, layers, 2 * layers, SCALES.length);
+        return a;
+    }
+
+    private static int[] defaults(int layers) {
+        int[] d = new int[2 * layers];
+        Arrays.fill(d, layers, 2 * layers, UNIT_SCALE);
+        return d;
+    }
+
+    private static boolean[] searched(int layers, boolean withScales) {
+        boolean[] s = new boolean[2 * layers];
+        Arrays.fill(s, 0, layers, true);
+        Arrays.fill(s, layers, 2 * layers, withScales);
+        return s;
+    }
+}

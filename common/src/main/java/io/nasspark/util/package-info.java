@@ -1,0 +1,2 @@
+/** Hashing and seeding helpers shared by the whole library. */
+package io.nasspark.util;
