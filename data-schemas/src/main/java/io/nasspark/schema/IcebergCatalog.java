@@ -1,0 +1,60 @@
+package io.nasspark.schema;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where the tables live: one Iceberg catalog, {@value #NAME}, whose tables sit in namespace
+ * {@value #NAMESPACE}. The embedded default is a JDBC catalog on a SQLite file inside the
+ * warehouse directory: its commits are atomic across processes, where Iceberg's Hadoop catalog
+ * only locks within one JVM on a local disk. A cluster points {@code spark.sql.catalog.nas.*}
+ * at its own catalog (Hive, REST, Glue) instead.
+ */
+public final class IcebergCatalog {
+
+    /** The Spark catalog name. */
+    public static final String NAME = "nas";
+    /** The namespace holding the project's tables. */
+    public static final String NAMESPACE = "nas";
+    /** The SQLite file of the embedded catalog, inside the warehouse. */
+    public static final String CATALOG_FILE = "catalog.db";
+    /** Prefix of every setting of the catalog. */
+    public static final String CONF_PREFIX = "spark.sql.catalog." + NAME;
+
+    private IcebergCatalog() {}
+
+    /** Settings that make the catalog the session's default and enable Iceberg's SQL. */
+    public static Map<String, String> sessionConf() {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.sql.extensions",
+                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+        conf.put(CONF_PREFIX, "org.apache.iceberg.spark.SparkCatalog");
+        conf.put(CONF_PREFIX + ".default-namespace", NAMESPACE);
+        conf.put("spark.sql.defaultCatalog", NAME);
+        return conf;
+    }
+
+    /** Settings of the embedded JDBC-on-SQLite catalog with its warehouse at {@code warehouse}. */
+    public static Map<String, String> embeddedConf(Path warehouse) {
+        Path dir = warehouse.toAbsolutePath().normalize();
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put(CONF_PREFIX + ".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
+        conf.put(CONF_PREFIX + ".uri", "jdbc:sqlite:" + dir.resolve(CATALOG_FILE));
+        conf.put(CONF_PREFIX + ".jdbc.schema-version", "V1");
+        conf.put(CONF_PREFIX + ".warehouse", dir.toUri().toString());
+        return conf;
+    }
+
+    /** Whether {@code key} configures the catalog itself (so the embedded default must yield). */
+    public static boolean isCatalogSetting(String key) {
+        return key.equals(CONF_PREFIX + ".type")
+                || key.equals(CONF_PREFIX + ".catalog-impl")
+                || key.equals(CONF_PREFIX + ".uri");
+    }
+
+    /** {@code nas.nas.table}. */
+    public static String qualified(String table) {
+        return NAME + "." + NAMESPACE + "." + table;
+    }
+}

@@ -1,0 +1,124 @@
+package io.nasspark.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real Iceberg tables on Parquet, in a JDBC-on-SQLite catalog in a temporary warehouse. */
+class TableStoreSparkTest {
+
+    private static SparkSession spark;
+    private static TableStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path warehouse = Files.createTempDirectory("nas-schema-test");
+        SparkSession.Builder builder = SparkSession.builder()
+                .appName(TableStoreSparkTest.class.getSimpleName())
+                .master("local[2]")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.local.dir", warehouse.resolve("spark-local").toString());
+        IcebergCatalog.sessionConf().forEach(builder::config);
+        IcebergCatalog.embeddedConf(warehouse).forEach(builder::config);
+        spark = builder.getOrCreate();
+        store = new TableStore(spark);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    @BeforeEach
+    void dropRuns() {
+        spark.sql("DROP TABLE IF EXISTS " + IcebergCatalog.qualified("runs") + " PURGE");
+    }
+
+    private static Dataset<Row> runs(int from, int to) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            Timestamp t = new Timestamp(1_700_000_000_000L + i);
+            rows.add(RowFactory.create("run-" + i, "sample", "--count " + i, (long) i, "local[2]",
+                    t, t, "succeeded", (long) i, "ok"));
+        }
+        return spark.createDataFrame(rows, Tables.RUNS.schema());
+    }
+
+    @Test
+    void aKeyedMergeAddsOnlyNewKeysInOneCommitEach() {
+        MergeResult first = store.merge(Tables.RUNS, runs(0, 100));
+        assertEquals(100, first.rowsAdded());
+        MergeResult again = store.merge(Tables.RUNS, runs(0, 100));
+        assertEquals(0, again.rowsAdded());
+        MergeResult more = store.merge(Tables.RUNS, runs(50, 150).union(runs(140, 150)));
+        assertEquals(50, more.rowsAdded());
+
+        assertEquals(150, store.read(Tables.RUNS).count());
+        assertEquals(150, store.read(Tables.RUNS).select("run_id").distinct().count());
+        long snapshots = spark.sql("SELECT * FROM " + IcebergCatalog.qualified("runs") + ".snapshots").count();
+        assertTrue(snapshots <= 3, "one commit per write that adds rows, got " + snapshots);
+        List<String> files = spark.sql("SELECT file_path FROM " + IcebergCatalog.qualified("runs") + ".files")
+                .as(Encoders.STRING()).collectAsList();
+        assertTrue(files.stream().allMatch(f -> f.endsWith(".parquet")), files.toString());
+    }
+
+    @Test
+    void aWriteThatDiesMidwayLeavesTheTableAsItWas() {
+        store.merge(Tables.RUNS, runs(0, 10));
+        long snapshot = spark.sql("SELECT snapshot_id FROM " + IcebergCatalog.qualified("runs")
+                + ".snapshots ORDER BY committed_at DESC LIMIT 1").first().getLong(0);
+        Dataset<Row> failing = runs(10, 2000).repartition(4).map(
+                (MapFunction<Row, Row>) r -> {
+                    if (r.getString(0).equals("run-1500")) {
+                        throw new IllegalStateException("executor lost mid-write");
+                    }
+                    return r;
+                },
+                ExpressionEncoder.apply(Tables.RUNS.schema()));
+        assertThrows(Exception.class, () -> store.merge(Tables.RUNS, failing));
+        assertEquals(10, store.read(Tables.RUNS).count());
+        long after = spark.sql("SELECT snapshot_id FROM " + IcebergCatalog.qualified("runs")
+                + ".snapshots ORDER BY committed_at DESC LIMIT 1").first().getLong(0);
+        assertEquals(snapshot, after);
+    }
+
+    @Test
+    void wrongColumnsAreRefusedBeforeAnythingIsWritten() {
+        Dataset<Row> bad = runs(0, 3).withColumn("rows_written", org.apache.spark.sql.functions.lit("many"));
+        SchemaMismatchException e = assertThrows(SchemaMismatchException.class,
+                () -> store.merge(Tables.RUNS, bad));
+        assertTrue(e.getMessage().contains("column 'rows_written' is string, expected bigint"), e.getMessage());
+        assertEquals(false, store.exists(Tables.RUNS));
+    }
+
+    @Test
+    void aStoredTableWithAMistypedColumnFailsOnRead() {
+        spark.sql("CREATE TABLE " + IcebergCatalog.qualified("runs")
+                + " (run_id STRING, job STRING, args STRING, seed STRING, master STRING,"
+                + " started_at TIMESTAMP, finished_at TIMESTAMP, status STRING, rows_written BIGINT,"
+                + " message STRING) USING iceberg");
+        SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> store.read(Tables.RUNS));
+        assertTrue(e.getMessage().contains("table runs") && e.getMessage().contains("column 'seed' is string, expected bigint"),
+                e.getMessage());
+    }
+}
