@@ -32,9 +32,9 @@ public final class CandidateSampler {
                 && space.size().compareTo(BigInteger.valueOf(PERMUTATION_LIMIT)) <= 0;
     }
 
-    /** Name recorded in the {@code sampler} column. */
-    public String method() {
-        return permutation != null ? "permutation" : "uniform";
+    /** Name recorded in the {@code sampler} column: permutation or uniform. */
+    public static String method(SearchSpace space) {
+        return drawsPermutation(space) ? "permutation" : "uniform";
     }
 
     /** The largest count one draw can give, or -1 when the space is too large to matter. */

@@ -13,7 +13,8 @@ class CandidateSamplerTest {
     void smallSpacesAreDrawnWithoutRepeats() {
         SearchSpace nb201 = SearchSpaces.byName("nb201");
         CandidateSampler sampler = new CandidateSampler(nb201, 42);
-        assertEquals("permutation", sampler.method());
+        assertEquals("permutation", CandidateSampler.method(nb201));
+        assertEquals("uniform", CandidateSampler.method(SearchSpaces.byName("mbconv")));
         Set<Candidate> seen = new HashSet<>();
         for (long i = 0; i < 15_625; i++) {
             seen.add(sampler.at(i));

@@ -36,6 +36,24 @@ class SchemaCheckTest {
         assertThrows(SchemaMismatchException.class, () -> SchemaCheck.requireReadable(Tables.RUNS, data));
     }
 
+    @Test
+    void rowRecordsFollowTheTableColumnOrder() {
+        var ts = new java.sql.Timestamp(0);
+        var arch = new ArchitectureRow("i", "nb201", 1, "a", "c", "e", 1L, 2L, 3L, 32, 10, "enumerate",
+                null, 7L, "r", ts);
+        var row = arch.toRow();
+        assertEquals(Tables.ARCHITECTURES.columns().size(), row.size());
+        Object[] values = new Object[row.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.get(i);
+        }
+        var withSchema = new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+                values, Tables.ARCHITECTURES.schema());
+        assertEquals(arch, ArchitectureRow.fromRow(withSchema));
+        assertEquals(Tables.RUNS.columns().size(),
+                new RunRow("r", "sample", "", null, "local", ts, ts, "succeeded", 0, "").toRow().size());
+    }
+
     static StructType replace(StructType schema, String column, org.apache.spark.sql.types.DataType type) {
         StructType out = new StructType();
         for (var f : schema.fields()) {

@@ -1,0 +1,98 @@
+package io.nasspark.jobs;
+
+import io.nasspark.jobs.demo.DemoJob;
+import io.nasspark.jobs.sample.SampleJob;
+import io.nasspark.jobs.sql.SqlJob;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/** The {@code nas} command: one entry point for every job, locally and under spark-submit. */
+@Command(name = "nas",
+        description = "Hardware-aware neural architecture search as Spark batch jobs.",
+        mixinStandardHelpOptions = true,
+        version = "nas 0.1.0",
+        subcommands = {SampleJob.class, SqlJob.class, DemoJob.class, HelpCommand.class})
+public final class NasCli implements Runnable {
+
+    /** Exit code for bad input: an option, argument or file the user can fix. */
+    public static final int BAD_INPUT = 2;
+    /** Exit code for a job that failed for another reason. */
+    public static final int FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "no job given");
+    }
+
+    /** The command line with the project's error handling. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new NasCli())
+                .setExecutionExceptionHandler(NasCli::onError)
+                .setParameterExceptionHandler(NasCli::onBadParameter);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    private static int onBadParameter(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(prefix(cmd) + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                + " --help')");
+        err.flush();
+        return BAD_INPUT;
+    }
+
+    private static int onError(Exception e, CommandLine cmd, ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        boolean badInput = isBadInput(e);
+        err.println(prefix(cmd) + (badInput ? "" : "failed: ") + firstLine(rootMessage(e)));
+        if (verbose(parsed)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return badInput ? BAD_INPUT : FAILED;
+    }
+
+    private static boolean isBadInput(Throwable e) {
+        return e instanceof IllegalArgumentException
+                || e.getClass().getName().equals("org.apache.spark.sql.AnalysisException")
+                || e.getClass().getName().endsWith(".ParseException");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && !isBadInput(t)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static String firstLine(String message) {
+        String line = message.strip();
+        int nl = line.indexOf('\n');
+        return nl < 0 ? line : line.substring(0, nl);
+    }
+
+    private static String prefix(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName() + ": ";
+    }
+
+    private static boolean verbose(ParseResult parsed) {
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return leaf.hasMatchedOption("--verbose");
+    }
+}

@@ -1,0 +1,64 @@
+package io.nasspark.jobs.cli;
+
+import io.nasspark.jobs.io.RunLog;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The life of a job that writes tables: check the options before Spark starts, run in a
+ * session, record the run with its arguments and seed, print a short summary.
+ */
+public abstract class SparkJob implements Callable<Integer> {
+
+    @Mixin
+    protected SparkOptions sparkOptions;
+
+    @Spec
+    protected CommandSpec spec;
+
+    /** What a job reports back: rows it added to its output table, and a summary for people. */
+    public record Outcome(long rowsWritten, String summary) {}
+
+    /**
+     * Checks the options and builds the job's settings.
+     *
+     * @throws IllegalArgumentException naming the bad option, before any work starts
+     */
+    protected abstract void validate();
+
+    /** The seed to record, or null when the job takes none. */
+    protected abstract Long seed();
+
+    /** Does the work. */
+    protected abstract Outcome run(SparkSession spark, String runId);
+
+    @Override
+    public Integer call() {
+        validate();
+        boolean startsSession = SparkSessions.wouldStart();
+        SparkSession spark = SparkSessions.getOrCreate(sparkOptions, "nas " + spec.name());
+        try {
+            List<String> args = spec.commandLine().getParseResult().originalArgs();
+            RunLog log = RunLog.start(spark, spec.name(), args, seed());
+            Outcome outcome;
+            try {
+                outcome = run(spark, log.runId());
+            } catch (RuntimeException e) {
+                log.failed(e);
+                throw e;
+            }
+            log.succeeded(outcome.rowsWritten(), outcome.summary());
+            spec.commandLine().getOut().println(outcome.summary());
+            spec.commandLine().getOut().flush();
+            return 0;
+        } finally {
+            if (startsSession) {
+                spark.stop();
+            }
+        }
+    }
+}

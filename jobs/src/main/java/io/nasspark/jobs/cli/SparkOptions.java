@@ -1,0 +1,50 @@
+package io.nasspark.jobs.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every job takes: where the tables are, and how to reach Spark. */
+public final class SparkOptions {
+
+    @Option(names = "--tables", paramLabel = "DIR", defaultValue = "tables",
+            description = "Warehouse of the project's Iceberg catalog (default: ${DEFAULT-VALUE}).")
+    Path tables;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master URL (default: local[*], or what spark-submit set).")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "A Spark setting, such as spark.executor.memory=4g; repeatable.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.")
+    boolean verbose;
+
+    public Path tables() {
+        return tables;
+    }
+
+    public String master() {
+        return master;
+    }
+
+    public Map<String, String> conf() {
+        return conf;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /** Options for code that runs jobs without a command line (tests, the demo). */
+    public static SparkOptions of(Path tables, String master, Map<String, String> conf) {
+        SparkOptions o = new SparkOptions();
+        o.tables = tables;
+        o.master = master;
+        o.conf = new LinkedHashMap<>(conf);
+        return o;
+    }
+}

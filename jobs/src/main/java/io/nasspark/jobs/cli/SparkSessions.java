@@ -1,0 +1,102 @@
+package io.nasspark.jobs.cli;
+
+import io.nasspark.schema.IcebergCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the session a job runs in. Local masters stay on 127.0.0.1 with the UI off and
+ * scratch space under the working directory; the embedded catalog is used unless the settings
+ * name a catalog of their own. Settings given with {@code --conf} win over every default.
+ */
+public final class SparkSessions {
+
+    /** Master used when neither {@code --master} nor spark-submit chose one. */
+    public static final String DEFAULT_MASTER = "local[*]";
+    /** Scratch space of local runs, under the working directory. */
+    public static final Path LOCAL_DIR = Path.of(".nas", "spark-local");
+
+    private SparkSessions() {}
+
+    /** The settings a session for {@code options} gets, in the order they apply. */
+    public static Map<String, String> settings(SparkOptions options) {
+        String master = master(options);
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.master", master);
+        if (master.startsWith("local")) {
+            conf.put("spark.driver.bindAddress", "127.0.0.1");
+            conf.put("spark.driver.host", "127.0.0.1");
+            conf.put("spark.ui.enabled", "false");
+            conf.put("spark.local.dir", LOCAL_DIR.toAbsolutePath().toString());
+            conf.put("spark.sql.shuffle.partitions", "8");
+        }
+        conf.putAll(IcebergCatalog.sessionConf());
+        if (usesEmbeddedCatalog(options)) {
+            conf.putAll(IcebergCatalog.embeddedConf(options.tables()));
+        } else {
+            conf.put(IcebergCatalog.CONF_PREFIX + ".warehouse", options.tables().toString());
+        }
+        conf.putAll(options.conf());
+        return conf;
+    }
+
+    /** Whether the tables live in the embedded SQLite catalog under {@code --tables}. */
+    public static boolean usesEmbeddedCatalog(SparkOptions options) {
+        return options.conf().keySet().stream().noneMatch(IcebergCatalog::isCatalogSetting);
+    }
+
+    /**
+     * The running session if there is one (a test's shared session, or a job inside another),
+     * else a new one with {@link #settings}.
+     */
+    public static SparkSession getOrCreate(SparkOptions options, String appName) {
+        if (SparkSession.getActiveSession().isDefined()) {
+            return SparkSession.getActiveSession().get();
+        }
+        if (SparkSession.getDefaultSession().isDefined()) {
+            return SparkSession.getDefaultSession().get();
+        }
+        prepareTablesDir(options);
+        SparkConf conf = new SparkConf().setAppName(appName);
+        settings(options).forEach(conf::set);
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    /** Whether {@link #getOrCreate} would start a session rather than join one. */
+    public static boolean wouldStart() {
+        return SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+    }
+
+    /**
+     * Creates the embedded warehouse and proves it writable before any work starts.
+     *
+     * @throws IllegalArgumentException naming the directory when it cannot be written
+     */
+    public static void prepareTablesDir(SparkOptions options) {
+        if (!usesEmbeddedCatalog(options)) {
+            return;
+        }
+        Path dir = options.tables().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("tables directory " + dir + " cannot be written ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private static String master(SparkOptions options) {
+        if (options.master() != null) {
+            return options.master();
+        }
+        // spark-submit passes its --master as this system property.
+        return System.getProperty("spark.master", DEFAULT_MASTER);
+    }
+}

@@ -1,0 +1,59 @@
+package io.nasspark.jobs.sample;
+
+import io.nasspark.model.Cost;
+import io.nasspark.model.CostModel;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.schema.ArchitectureRow;
+import io.nasspark.space.Candidate;
+import io.nasspark.space.CandidateSampler;
+import io.nasspark.space.GeneSpace;
+import io.nasspark.space.SearchSpace;
+import java.sql.Timestamp;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+
+/**
+ * Turns draw positions into {@code architectures} rows: the candidate at each position, its
+ * strings and ids, and its analytic cost. Each partition builds its space and sampler once.
+ */
+public final class SampleFn implements MapPartitionsFunction<Long, Row> {
+
+    private final SampleOptions options;
+    private final String runId;
+    private final Timestamp createdAt;
+
+    public SampleFn(SampleOptions options, String runId, Timestamp createdAt) {
+        this.options = options;
+        this.runId = runId;
+        this.createdAt = createdAt;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Long> positions) {
+        SearchSpace space = options.searchSpace();
+        CandidateSampler sampler = options.all() ? null : new CandidateSampler(space, options.seed());
+        String method = options.method();
+        Long seed = options.all() ? null : options.seed();
+        FeatureShape input = FeatureShape.image(3, options.inputSize());
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return positions.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                long position = positions.next();
+                Candidate c = options.all()
+                        ? ((GeneSpace) space).candidate(position)
+                        : sampler.at(position);
+                Cost cost = CostModel.of(space.network(c, options.inputSize(), options.classes()), input);
+                return new ArchitectureRow(space.id(c), space.name(), space.version(), space.format(c),
+                        space.canonicalId(c), space.encoding(c), cost.flops(), cost.params(),
+                        cost.memoryAccesses(), options.inputSize(), options.classes(), method, seed,
+                        position, runId, createdAt).toRow();
+            }
+        };
+    }
+}

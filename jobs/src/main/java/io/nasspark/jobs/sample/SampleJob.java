@@ -1,0 +1,104 @@
+package io.nasspark.jobs.sample;
+
+import io.nasspark.jobs.cli.SparkJob;
+import io.nasspark.schema.MergeResult;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nas sample}: draws candidates of a space and writes them with their cost. */
+@Command(name = "sample",
+        description = "Draw candidates of a search space and write them, with FLOPs, parameters and"
+                + " memory accesses, to the architectures table.",
+        mixinStandardHelpOptions = true)
+public final class SampleJob extends SparkJob {
+
+    @Option(names = "--space", required = true, paramLabel = "SPACE",
+            description = "Search space: nb201, mbconv or mbconv-small.")
+    String space;
+
+    @Option(names = "--count", paramLabel = "N", description = "Candidates to draw.")
+    long count;
+
+    @Option(names = "--all", description = "Enumerate every candidate (nb201).")
+    boolean all;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the draw (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--channel-scales",
+            description = "Also draw a channel scale (0.5-2.0) per layer (MBConv spaces).")
+    boolean channelScales;
+
+    @Option(names = "--input-size", paramLabel = "PX", defaultValue = "0",
+            description = "Input resolution for the cost columns (default: the space's own).")
+    int inputSize;
+
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "0",
+            description = "Classifier outputs (default: the space's own).")
+    int classes;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+            description = "Spark partitions (default: from the count and the cluster's cores).")
+    int partitions;
+
+    private SampleOptions options;
+
+    /** What a sample run did. */
+    public record Result(String space, long drawn, long added, double seconds, String sampler) {
+        /** One line for people. */
+        public String summary() {
+            return String.format(Locale.ROOT,
+                    "sample: %,d candidates of %s drawn (%s), %,d new rows in architectures, %,d"
+                            + " already there; %.1f s",
+                    drawn, space, sampler, added, drawn - added, seconds);
+        }
+    }
+
+    @Override
+    protected void validate() {
+        if (all && count != 0) {
+            throw new IllegalArgumentException("give either --all or --count, not both");
+        }
+        options = new SampleOptions(space, count, all, seed, channelScales, inputSize, classes, partitions);
+    }
+
+    @Override
+    protected Long seed() {
+        return all ? null : seed;
+    }
+
+    @Override
+    protected Outcome run(SparkSession spark, String runId) {
+        Result r = run(spark, options, runId);
+        return new Outcome(r.added(), r.summary());
+    }
+
+    /** Draws, costs and writes the candidates; one keyed commit to {@code architectures}. */
+    public static Result run(SparkSession spark, SampleOptions o, String runId) {
+        long start = System.nanoTime();
+        long draws = o.draws();
+        int partitions = o.partitions() > 0 ? o.partitions() : defaultPartitions(spark, draws);
+        SampleFn fn = new SampleFn(o, runId, Timestamp.from(Instant.now()));
+        Dataset<Row> rows = spark.range(0, draws, 1, partitions)
+                .mapPartitions(fn, Encoders.row(Tables.ARCHITECTURES.schema()));
+        MergeResult merged = new TableStore(spark).merge(Tables.ARCHITECTURES, rows);
+        String sampler = o.all() ? o.method() : o.method() + ", seed " + o.seed();
+        return new Result(o.space(), draws, merged.rowsAdded(), (System.nanoTime() - start) / 1e9, sampler);
+    }
+
+    /** Enough partitions to use every core, none smaller than a few thousand candidates. */
+    static int defaultPartitions(SparkSession spark, long draws) {
+        int cores = spark.sparkContext().defaultParallelism();
+        return (int) Math.max(1, Math.min(draws / 2_000 + 1, 4L * cores));
+    }
+}
