@@ -1,9 +1,11 @@
 package io.nasspark.jobs;
 
 import io.nasspark.jobs.demo.DemoJob;
+import io.nasspark.jobs.describe.DescribeJob;
 import io.nasspark.jobs.sample.SampleJob;
 import io.nasspark.jobs.sql.SqlJob;
 import java.io.PrintWriter;
+import org.apache.spark.sql.AnalysisException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Hardware-aware neural architecture search as Spark batch jobs.",
         mixinStandardHelpOptions = true,
         version = "nas 0.1.0",
-        subcommands = {SampleJob.class, SqlJob.class, DemoJob.class, HelpCommand.class})
+        subcommands = {SampleJob.class, SqlJob.class, DescribeJob.class, DemoJob.class, HelpCommand.class})
 public final class NasCli implements Runnable {
 
     /** Exit code for bad input: an option, argument or file the user can fix. */
@@ -64,10 +66,9 @@ public final class NasCli implements Runnable {
         return badInput ? BAD_INPUT : FAILED;
     }
 
+    /** Errors the user can fix: bad options, strings, SQL (Spark's parse errors included). */
     private static boolean isBadInput(Throwable e) {
-        return e instanceof IllegalArgumentException
-                || e.getClass().getName().equals("org.apache.spark.sql.AnalysisException")
-                || e.getClass().getName().endsWith(".ParseException");
+        return e instanceof IllegalArgumentException || e instanceof AnalysisException;
     }
 
     private static String rootMessage(Throwable e) {

@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 public final class SparkOptions {
 
     @Option(names = "--tables", paramLabel = "DIR", defaultValue = "tables",
-            description = "Warehouse of the project's Iceberg catalog (default: ${DEFAULT-VALUE}).")
-    Path tables;
+            description = "Warehouse of the project's Iceberg catalog: a local directory for the"
+                    + " embedded catalog, or any URI a configured catalog takes"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String tables;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master URL (default: local[*], or what spark-submit set).")
@@ -23,7 +25,8 @@ public final class SparkOptions {
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
-    public Path tables() {
+    /** The warehouse as given: a local path, or a URI such as hdfs://nn/nas/tables. */
+    public String tables() {
         return tables;
     }
 
@@ -42,7 +45,7 @@ public final class SparkOptions {
     /** Options for code that runs jobs without a command line (tests, the demo). */
     public static SparkOptions of(Path tables, String master, Map<String, String> conf) {
         SparkOptions o = new SparkOptions();
-        o.tables = tables;
+        o.tables = tables.toString();
         o.master = master;
         o.conf = new LinkedHashMap<>(conf);
         return o;

@@ -37,9 +37,9 @@ public final class SparkSessions {
         }
         conf.putAll(IcebergCatalog.sessionConf());
         if (usesEmbeddedCatalog(options)) {
-            conf.putAll(IcebergCatalog.embeddedConf(options.tables()));
+            conf.putAll(IcebergCatalog.embeddedConf(localTablesDir(options)));
         } else {
-            conf.put(IcebergCatalog.CONF_PREFIX + ".warehouse", options.tables().toString());
+            conf.put(IcebergCatalog.CONF_PREFIX + ".warehouse", options.tables());
         }
         conf.putAll(options.conf());
         return conf;
@@ -52,16 +52,16 @@ public final class SparkSessions {
 
     /**
      * The running session if there is one (a test's shared session, or a job inside another),
-     * else a new one with {@link #settings}.
+     * else a new one with {@link #settings}. Either way the tables directory is checked first.
      */
     public static SparkSession getOrCreate(SparkOptions options, String appName) {
+        prepareTablesDir(options);
         if (SparkSession.getActiveSession().isDefined()) {
             return SparkSession.getActiveSession().get();
         }
         if (SparkSession.getDefaultSession().isDefined()) {
             return SparkSession.getDefaultSession().get();
         }
-        prepareTablesDir(options);
         SparkConf conf = new SparkConf().setAppName(appName);
         settings(options).forEach(conf::set);
         return SparkSession.builder().config(conf).getOrCreate();
@@ -81,7 +81,7 @@ public final class SparkSessions {
         if (!usesEmbeddedCatalog(options)) {
             return;
         }
-        Path dir = options.tables().toAbsolutePath().normalize();
+        Path dir = localTablesDir(options).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
@@ -90,6 +90,20 @@ public final class SparkSessions {
             throw new IllegalArgumentException("tables directory " + dir + " cannot be written ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The embedded catalog keeps its SQLite file in the warehouse, so the warehouse must be a
+     * local directory.
+     */
+    private static Path localTablesDir(SparkOptions options) {
+        String tables = options.tables();
+        if (tables.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !tables.startsWith("file:")) {
+            throw new IllegalArgumentException("--tables " + tables + " is not a local directory;"
+                    + " the embedded catalog needs one. For a remote warehouse configure a catalog,"
+                    + " e.g. --conf " + IcebergCatalog.CONF_PREFIX + ".type=hive (see README)");
+        }
+        return tables.startsWith("file:") ? Path.of(java.net.URI.create(tables)) : Path.of(tables);
     }
 
     private static String master(SparkOptions options) {

@@ -1,0 +1,97 @@
+package io.nasspark.jobs.describe;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.nasspark.model.Cost;
+import io.nasspark.model.CostModel;
+import io.nasspark.model.DjlNetworkBuilder;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.model.Layer;
+import io.nasspark.space.Candidate;
+import io.nasspark.space.SearchSpace;
+import io.nasspark.space.SearchSpaces;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nas describe}: one candidate's ids, encoding and cost; no Spark, no tables. */
+@Command(name = "describe",
+        description = "Show one candidate: its ids, canonical encoding and analytic cost; with"
+                + " --build, build it in DJL and run a forward pass.",
+        mixinStandardHelpOptions = true)
+public final class DescribeJob implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--space", required = true, paramLabel = "SPACE",
+            description = "Search space: nb201, mbconv or mbconv-small.")
+    String space;
+
+    @Option(names = "--arch", required = true, paramLabel = "STRING",
+            description = "The readable architecture string, as in the arch column.")
+    String arch;
+
+    @Option(names = "--input-size", paramLabel = "PX", defaultValue = "0",
+            description = "Input resolution (default: the space's own).")
+    int inputSize;
+
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "0",
+            description = "Classifier outputs (default: the space's own).")
+    int classes;
+
+    @Option(names = "--build", description = "Build the DJL model and run one forward pass.")
+    boolean build;
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        SearchSpace s = SearchSpaces.byName(space);
+        Candidate c = s.parse(arch);
+        int size = inputSize > 0 ? inputSize : s.defaultInputSize();
+        int outputs = classes > 0 ? classes : s.defaultClasses();
+        Layer network = s.network(c, size, outputs);
+        Cost cost = CostModel.of(network, FeatureShape.image(3, size));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "space            %s v%d%n", s.name(), s.version());
+        out.printf(Locale.ROOT, "arch             %s%n", s.format(c));
+        out.printf(Locale.ROOT, "id               %s%n", s.id(c));
+        out.printf(Locale.ROOT, "canonical_id     %s%n", s.canonicalId(c));
+        out.printf(Locale.ROOT, "encoding         %s%n", s.encoding(c));
+        out.printf(Locale.ROOT, "input            3x%dx%d, %d classes%n", size, size, outputs);
+        out.printf(Locale.ROOT, "flops            %,d (%.2f M)%n", cost.flops(), cost.flops() / 1e6);
+        out.printf(Locale.ROOT, "params           %,d (%.3f M)%n", cost.params(), cost.params() / 1e6);
+        out.printf(Locale.ROOT, "memory_accesses  %,d%n", cost.memoryAccesses());
+        if (build) {
+            out.println(forwardPass(network, size, cost.params()));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String forwardPass(Layer network, int size, long analyticParams) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = DjlNetworkBuilder.build(network);
+            Shape input = new Shape(1, 3, size, size);
+            block.initialize(manager, DataType.FLOAT32, input);
+            long params = DjlNetworkBuilder.trainableParameters(block);
+            NDArray y = block.forward(new ParameterStore(manager, false),
+                    new NDList(manager.randomNormal(input)), false).singletonOrThrow();
+            return String.format(Locale.ROOT, "djl              output %s, %,d trainable parameters (%s)",
+                    Arrays.toString(y.getShape().getShape()), params,
+                    params == analyticParams ? "matches the cost model" : "DIFFERS from the cost model");
+        }
+    }
+}

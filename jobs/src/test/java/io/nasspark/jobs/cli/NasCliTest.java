@@ -1,0 +1,110 @@
+package io.nasspark.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.NasCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract for people: help, and one clear line with exit 2 on bad input. */
+class NasCliTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run nas(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = NasCli.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static void assertBadInput(Run r, String expected) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+    }
+
+    @Test
+    void helpListsEveryJobWithASummary() {
+        Run r = nas("--help");
+        assertEquals(0, r.code());
+        for (String job : new String[] {"sample", "sql", "describe", "demo"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(job + " ")), job + " in\n" + r.out());
+        }
+        Run sample = nas("sample", "--help");
+        assertTrue(sample.out().contains("--count") && sample.out().contains("--tables"), sample.out());
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitCodeTwo() {
+        String tables = tmp.resolve("tables").toString();
+        assertBadInput(nas("sample", "--space", "darts", "--count", "5", "--tables", tables),
+                "unknown space 'darts' (known: nb201, mbconv, mbconv-small)");
+        assertBadInput(nas("sample", "--space", "nb201", "--count", "0", "--tables", tables),
+                "--count must be at least 1, got 0");
+        assertBadInput(nas("sample", "--space", "mbconv", "--count", "-3", "--tables", tables),
+                "--count must be at least 1, got -3");
+        assertBadInput(nas("sample", "--space", "mbconv", "--all", "--tables", tables),
+                "too many to enumerate");
+        assertBadInput(nas("sample", "--space", "nb201", "--count", "20000", "--tables", tables),
+                "more than the 15625 candidates");
+        assertBadInput(nas("sample", "--space", "nb201", "--count", "ten"), "'ten' is not a long");
+        assertBadInput(nas("sample", "--count", "10"), "Missing required option: '--space=SPACE'");
+        assertBadInput(nas("launch"), "Unmatched argument");
+        assertFalse(Files.exists(tmp.resolve("tables")), "nothing written for bad input");
+    }
+
+    @Test
+    void anUnwritableTablesDirectoryIsNamed() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        Path tables = file.resolve("tables");
+        assertBadInput(nas("sample", "--space", "nb201", "--count", "5", "--tables", tables.toString()),
+                "tables directory " + tables + " cannot be written");
+    }
+
+    @Test
+    void aRemoteWarehouseNeedsACatalogOfItsOwn() {
+        assertBadInput(nas("sample", "--space", "nb201", "--count", "5", "--tables", "hdfs://nn:8020/nas"),
+                "--tables hdfs://nn:8020/nas is not a local directory");
+        Map<String, String> conf = SparkSessions.settings(SparkOptions.of(Path.of("unused"), "yarn",
+                Map.of("spark.sql.catalog.nas.type", "hive")));
+        assertEquals("unused", conf.get("spark.sql.catalog.nas.warehouse"));
+        assertFalse(conf.containsKey("spark.sql.catalog.nas.catalog-impl"), conf.toString());
+        assertFalse(conf.containsKey("spark.driver.bindAddress"), "a cluster driver binds where the cluster reaches it");
+        Map<String, String> local = SparkSessions.settings(SparkOptions.of(Path.of("t"), null, Map.of()));
+        assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
+        assertEquals("false", local.get("spark.ui.enabled"));
+        assertTrue(local.get("spark.sql.catalog.nas.uri").startsWith("jdbc:sqlite:/"), local.toString());
+    }
+
+    @Test
+    void describeNamesTheTokenThatDoesNotParse() {
+        assertBadInput(nas("describe", "--space", "nb201", "--arch",
+                "|nor_conv_3x3~0|+|nor_conv_7x7~0|none~1|+|none~0|none~1|none~2|"),
+                "unknown operation 'nor_conv_7x7' in token 'nor_conv_7x7~0' of node 2");
+        assertBadInput(nas("describe", "--space", "mbconv", "--arch", "MBK3E6-MBK9E6"),
+                "expected 21 layer tokens");
+    }
+
+    @Test
+    void describeBuildsTheNetworkInDjl() {
+        Run r = nas("describe", "--space", "nb201", "--build", "--arch",
+                "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("params           1,531,546"), r.out());
+        assertTrue(r.out().contains("output [1, 10], 1,531,546 trainable parameters (matches the cost model)"), r.out());
+    }
+}
