@@ -1,11 +1,16 @@
 package io.nasspark.schema;
 
-import java.util.List;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.Spark3Util;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 
 /**
  * The one validating reader and writer every job uses. A write is a keyed {@code MERGE INTO}:
@@ -65,18 +70,19 @@ public final class TableStore {
                 .selectExpr(table.columns().toArray(String[]::new))
                 .dropDuplicates(table.key().toArray(String[]::new));
         source.createOrReplaceTempView(view);
-        long before = currentSnapshot(name);
+        Snapshot before = currentSnapshot(name);
         try {
             spark.sql("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
                     + " WHEN NOT MATCHED THEN INSERT *");
         } finally {
             spark.catalog().dropTempView(view);
         }
-        long after = currentSnapshot(name);
-        if (after == before) {
+        Snapshot after = currentSnapshot(name);
+        if (after == null || (before != null && after.snapshotId() == before.snapshotId())) {
             return new MergeResult(table.name(), 0, -1);
         }
-        return new MergeResult(table.name(), addedRecords(name, after), after);
+        String added = after.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
+        return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added), after.snapshotId());
     }
 
     private static String keyMatch(TableSchema table) {
@@ -88,25 +94,25 @@ public final class TableStore {
     private void checkStored(TableSchema table) {
         String name = IcebergCatalog.qualified(table.name());
         SchemaCheck.requireReadable(table, spark.table(name).schema());
-        List<Row> version = spark.sql("SHOW TBLPROPERTIES " + name
-                + " ('" + TableSchema.VERSION_PROPERTY + "')").collectAsList();
-        String stored = version.isEmpty() ? "" : version.get(0).getString(1);
+        String stored = load(name).properties().getOrDefault(TableSchema.VERSION_PROPERTY, "");
         if (stored.matches("\\d+") && Integer.parseInt(stored) > table.version()) {
             throw new SchemaMismatchException("table " + table.name() + " has schema v" + stored
                     + " but this build knows only v" + table.version() + "; use a newer build");
         }
     }
 
-    private long currentSnapshot(String name) {
-        List<Row> rows = spark.sql("SELECT snapshot_id FROM " + name
-                + ".snapshots ORDER BY committed_at DESC LIMIT 1").collectAsList();
-        return rows.isEmpty() ? -1 : rows.get(0).getLong(0);
+    /** The table's current snapshot (null for a table never written). */
+    private Snapshot currentSnapshot(String name) {
+        Table t = load(name);
+        t.refresh();
+        return t.currentSnapshot();
     }
 
-    private long addedRecords(String name, long snapshot) {
-        List<Row> rows = spark.sql("SELECT summary['added-records'] FROM " + name
-                + ".snapshots WHERE snapshot_id = " + snapshot).collectAsList();
-        String added = rows.isEmpty() ? null : rows.get(0).getString(0);
-        return added == null ? 0 : Long.parseLong(added);
+    private Table load(String name) {
+        try {
+            return Spark3Util.loadIcebergTable(spark, name);
+        } catch (ParseException | NoSuchTableException e) {
+            throw new IllegalStateException("cannot load table " + name, e);
+        }
     }
 }

@@ -49,7 +49,7 @@ public final class DemoJob extends SparkJob {
         StringBuilder summary = new StringBuilder();
         long added = 0;
         for (SampleOptions step : steps) {
-            SampleJob.Result r = SampleJob.run(spark, step, runId);
+            SampleJob.Result r = SampleJob.run(spark, step, runId, spec.commandLine().getErr());
             added += r.added();
             summary.append(r.summary()).append('\n');
         }

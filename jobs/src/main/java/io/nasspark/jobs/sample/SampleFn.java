@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Turns draw positions into {@code architectures} rows: the candidate at each position, its
@@ -22,11 +23,17 @@ public final class SampleFn implements MapPartitionsFunction<Long, Row> {
     private final SampleOptions options;
     private final String runId;
     private final Timestamp createdAt;
+    private final LongAccumulator done;
 
-    public SampleFn(SampleOptions options, String runId, Timestamp createdAt) {
+    /**
+     * @param done counts candidates produced, for progress reports (a retried task counts
+     *     twice, so it is an estimate)
+     */
+    public SampleFn(SampleOptions options, String runId, Timestamp createdAt, LongAccumulator done) {
         this.options = options;
         this.runId = runId;
         this.createdAt = createdAt;
+        this.done = done;
     }
 
     @Override
@@ -49,6 +56,7 @@ public final class SampleFn implements MapPartitionsFunction<Long, Row> {
                         ? ((GeneSpace) space).candidate(position)
                         : sampler.at(position);
                 Cost cost = CostModel.of(space.network(c, options.inputSize(), options.classes()), input);
+                done.add(1);
                 return new ArchitectureRow(space.id(c), space.name(), space.version(), space.format(c),
                         space.canonicalId(c), space.encoding(c), cost.flops(), cost.params(),
                         cost.memoryAccesses(), options.inputSize(), options.classes(), method, seed,

@@ -1,9 +1,11 @@
 package io.nasspark.jobs.sample;
 
+import io.nasspark.jobs.cli.Progress;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.schema.MergeResult;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
+import java.io.PrintWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -79,19 +82,27 @@ public final class SampleJob extends SparkJob {
 
     @Override
     protected Outcome run(SparkSession spark, String runId) {
-        Result r = run(spark, options, runId);
+        Result r = run(spark, options, runId, spec.commandLine().getErr());
         return new Outcome(r.added(), r.summary());
     }
 
-    /** Draws, costs and writes the candidates; one keyed commit to {@code architectures}. */
-    public static Result run(SparkSession spark, SampleOptions o, String runId) {
+    /**
+     * Draws, costs and writes the candidates; one keyed commit to {@code architectures}.
+     *
+     * @param err where progress lines go while the job runs
+     */
+    public static Result run(SparkSession spark, SampleOptions o, String runId, PrintWriter err) {
         long start = System.nanoTime();
         long draws = o.draws();
         int partitions = o.partitions() > 0 ? o.partitions() : defaultPartitions(spark, draws);
-        SampleFn fn = new SampleFn(o, runId, Timestamp.from(Instant.now()));
+        LongAccumulator done = spark.sparkContext().longAccumulator("candidates");
+        SampleFn fn = new SampleFn(o, runId, Timestamp.from(Instant.now()), done);
         Dataset<Row> rows = spark.range(0, draws, 1, partitions)
                 .mapPartitions(fn, Encoders.row(Tables.ARCHITECTURES.schema()));
-        MergeResult merged = new TableStore(spark).merge(Tables.ARCHITECTURES, rows);
+        MergeResult merged;
+        try (Progress progress = Progress.start("sample " + o.space(), draws, "candidates", done::value, err)) {
+            merged = new TableStore(spark).merge(Tables.ARCHITECTURES, rows);
+        }
         String sampler = o.all() ? o.method() : o.method() + ", seed " + o.seed();
         return new Result(o.space(), draws, merged.rowsAdded(), (System.nanoTime() - start) / 1e9, sampler);
     }

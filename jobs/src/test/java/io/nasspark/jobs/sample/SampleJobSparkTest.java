@@ -9,6 +9,7 @@ import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SampleJobSparkTest extends SparkTestBase {
+
+    private static final PrintWriter ERR = new PrintWriter(System.err, true);
 
     private final TableStore store = new TableStore(spark);
 
@@ -32,7 +35,7 @@ class SampleJobSparkTest extends SparkTestBase {
 
     @Test
     void enumeratingNb201GivesEveryCellAndTheBenchmarksClassesOnce() {
-        SampleJob.Result first = SampleJob.run(spark, new SampleOptions("nb201", 0, true, 0, false, 0, 0, 0), "run-a");
+        SampleJob.Result first = SampleJob.run(spark, new SampleOptions("nb201", 0, true, 0, false, 0, 0, 0), "run-a", ERR);
         assertEquals(15_625, first.added());
         Row counts = spark.sql("SELECT count(*), count(DISTINCT id), count(DISTINCT canonical_id)"
                 + " FROM architectures").first();
@@ -40,7 +43,7 @@ class SampleJobSparkTest extends SparkTestBase {
         assertEquals(15_625L, counts.getLong(1));
         assertEquals(6_466L, counts.getLong(2));
 
-        SampleJob.Result again = SampleJob.run(spark, new SampleOptions("nb201", 0, true, 0, false, 0, 0, 0), "run-b");
+        SampleJob.Result again = SampleJob.run(spark, new SampleOptions("nb201", 0, true, 0, false, 0, 0, 0), "run-b", ERR);
         assertEquals(0, again.added());
         assertEquals(15_625L, store.read(Tables.ARCHITECTURES).count());
         assertEquals(0L, spark.sql("SELECT count(*) FROM architectures WHERE run_id = 'run-b'").first().getLong(0));
@@ -48,9 +51,9 @@ class SampleJobSparkTest extends SparkTestBase {
 
     @Test
     void aLargerCountAddsOnlyTheNewCandidates() {
-        assertEquals(300, SampleJob.run(spark, draw("mbconv-small", 300, 11, 3), "small").added());
+        assertEquals(300, SampleJob.run(spark, draw("mbconv-small", 300, 11, 3), "small", ERR).added());
         List<String> before = ids("small");
-        SampleJob.Result larger = SampleJob.run(spark, draw("mbconv-small", 500, 11, 5), "larger");
+        SampleJob.Result larger = SampleJob.run(spark, draw("mbconv-small", 500, 11, 5), "larger", ERR);
         assertEquals(500, larger.drawn());
         assertEquals(200, larger.added());
         assertEquals(500L, store.read(Tables.ARCHITECTURES).count());
@@ -62,16 +65,16 @@ class SampleJobSparkTest extends SparkTestBase {
 
     @Test
     void rowsDoNotDependOnHowTheDrawIsPartitioned() {
-        SampleJob.run(spark, draw("mbconv", 120, 3, 1), "one-partition");
+        SampleJob.run(spark, draw("mbconv", 120, 3, 1), "one-partition", ERR);
         List<String> onePartition = ids("one-partition");
         drop(Tables.ARCHITECTURES);
-        SampleJob.run(spark, draw("mbconv", 120, 3, 7), "seven-partitions");
+        SampleJob.run(spark, draw("mbconv", 120, 3, 7), "seven-partitions", ERR);
         assertEquals(onePartition, ids("seven-partitions"));
     }
 
     @Test
     void storedRowsAgreeWithTheLibrary() {
-        SampleJob.run(spark, new SampleOptions("mbconv-small", 40, false, 5, true, 28, 100, 2), "scaled");
+        SampleJob.run(spark, new SampleOptions("mbconv-small", 40, false, 5, true, 28, 100, 2), "scaled", ERR);
         SearchSpace space = SearchSpaces.byName("mbconv-small", true);
         List<ArchitectureRow> rows = store.read(Tables.ARCHITECTURES).collectAsList().stream()
                 .map(ArchitectureRow::fromRow).toList();
