@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.nasspark.jobs.cli.NetworkOptions;
 import io.nasspark.model.Cost;
 import io.nasspark.model.CostModel;
 import io.nasspark.model.DjlNetworkBuilder;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,21 +36,12 @@ public final class DescribeJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--space", required = true, paramLabel = "SPACE",
-            description = "Search space: nb201, mbconv or mbconv-small.")
-    String space;
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--arch", required = true, paramLabel = "STRING",
             description = "The readable architecture string, as in the arch column.")
     String arch;
-
-    @Option(names = "--input-size", paramLabel = "PX", defaultValue = "0",
-            description = "Input resolution (default: the space's own).")
-    int inputSize;
-
-    @Option(names = "--classes", paramLabel = "N", defaultValue = "0",
-            description = "Classifier outputs (default: the space's own).")
-    int classes;
 
     @Option(names = "--build", description = "Build the DJL model and run one forward pass.")
     boolean build;
@@ -58,10 +51,10 @@ public final class DescribeJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SearchSpace s = SearchSpaces.byName(space);
+        SearchSpace s = SearchSpaces.byName(network.space());
         Candidate c = s.parse(arch);
-        int size = inputSize > 0 ? inputSize : s.defaultInputSize();
-        int outputs = classes > 0 ? classes : s.defaultClasses();
+        int size = network.inputSize() > 0 ? network.inputSize() : s.defaultInputSize();
+        int outputs = network.classes() > 0 ? network.classes() : s.defaultClasses();
         Layer network = s.network(c, size, outputs);
         Cost cost = CostModel.of(network, FeatureShape.image(3, size));
         PrintWriter out = spec.commandLine().getOut();

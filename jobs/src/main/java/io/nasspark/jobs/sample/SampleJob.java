@@ -1,5 +1,6 @@
 package io.nasspark.jobs.sample;
 
+import io.nasspark.jobs.cli.NetworkOptions;
 import io.nasspark.jobs.cli.Progress;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.schema.MergeResult;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nas sample}: draws candidates of a space and writes them with their cost. */
@@ -24,9 +26,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true)
 public final class SampleJob extends SparkJob {
 
-    @Option(names = "--space", required = true, paramLabel = "SPACE",
-            description = "Search space: nb201, mbconv or mbconv-small.")
-    String space;
+    @Mixin
+    NetworkOptions network;
 
     @Option(names = "--count", paramLabel = "N", description = "Candidates to draw.")
     long count;
@@ -41,14 +42,6 @@ public final class SampleJob extends SparkJob {
     @Option(names = "--channel-scales",
             description = "Also draw a channel scale (0.5-2.0) per layer (MBConv spaces).")
     boolean channelScales;
-
-    @Option(names = "--input-size", paramLabel = "PX", defaultValue = "0",
-            description = "Input resolution for the cost columns (default: the space's own).")
-    int inputSize;
-
-    @Option(names = "--classes", paramLabel = "N", defaultValue = "0",
-            description = "Classifier outputs (default: the space's own).")
-    int classes;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
             description = "Spark partitions (default: from the count and the cluster's cores).")
@@ -72,7 +65,8 @@ public final class SampleJob extends SparkJob {
         if (all && count != 0) {
             throw new IllegalArgumentException("give either --all or --count, not both");
         }
-        options = new SampleOptions(space, count, all, seed, channelScales, inputSize, classes, partitions);
+        options = new SampleOptions(network.space(), count, all, seed, channelScales,
+                network.inputSize(), network.classes(), partitions);
     }
 
     @Override
@@ -99,9 +93,12 @@ public final class SampleJob extends SparkJob {
         SampleFn fn = new SampleFn(o, runId, Timestamp.from(Instant.now()), done);
         Dataset<Row> rows = spark.range(0, draws, 1, partitions)
                 .mapPartitions(fn, Encoders.row(Tables.ARCHITECTURES.schema()));
+        Progress progress = Progress.start("sample " + o.space(), draws, "candidates", done::value, err);
         MergeResult merged;
-        try (Progress progress = Progress.start("sample " + o.space(), draws, "candidates", done::value, err)) {
+        try {
             merged = new TableStore(spark).merge(Tables.ARCHITECTURES, rows);
+        } finally {
+            progress.close();
         }
         String sampler = o.all() ? o.method() : o.method() + ", seed " + o.seed();
         return new Result(o.space(), draws, merged.rowsAdded(), (System.nanoTime() - start) / 1e9, sampler);

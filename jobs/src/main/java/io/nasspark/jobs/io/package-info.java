@@ -1,0 +1,2 @@
+/** Run records in the {@code runs} table. */
+package io.nasspark.jobs.io;

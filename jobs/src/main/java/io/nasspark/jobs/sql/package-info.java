@@ -1,0 +1,2 @@
+/** The {@code sql} job: Spark SQL over the tables. */
+package io.nasspark.jobs.sql;
