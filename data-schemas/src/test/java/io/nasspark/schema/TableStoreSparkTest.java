@@ -26,10 +26,11 @@ class TableStoreSparkTest {
 
     private static SparkSession spark;
     private static TableStore store;
+    private static Path warehouse;
 
     @BeforeAll
     static void start() throws Exception {
-        Path warehouse = Files.createTempDirectory("nas-schema-test");
+        warehouse = Files.createTempDirectory("nas-schema-test");
         SparkSession.Builder builder = SparkSession.builder()
                 .appName(TableStoreSparkTest.class.getSimpleName())
                 .master("local[2]")
@@ -95,11 +96,21 @@ class TableStoreSparkTest {
                     return r;
                 },
                 ExpressionEncoder.apply(Tables.RUNS.schema()));
+        List<Path> filesBefore = dataFiles();
         assertThrows(Exception.class, () -> store.merge(Tables.RUNS, failing));
         assertEquals(10, store.read(Tables.RUNS).count());
+        assertEquals(filesBefore, dataFiles(), "the aborted write removed the files it had written");
         long after = spark.sql("SELECT snapshot_id FROM " + IcebergCatalog.qualified("runs")
                 + ".snapshots ORDER BY committed_at DESC LIMIT 1").first().getLong(0);
         assertEquals(snapshot, after);
+    }
+
+    private static List<Path> dataFiles() {
+        try (var files = Files.walk(warehouse.resolve("nas").resolve("runs"))) {
+            return files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

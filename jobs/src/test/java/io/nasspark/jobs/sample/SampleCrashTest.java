@@ -1,0 +1,105 @@
+package io.nasspark.jobs.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.NasCli;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job contract under a hard crash: {@code nas sample} runs as its own JVM, is killed with
+ * SIGKILL once its write has started, and the table must be as it was; a re-run then finishes
+ * the work with no duplicates.
+ */
+class SampleCrashTest {
+
+    /** Every child process is killed after this long: the test stops by itself. */
+    private static final long LIMIT_SECONDS = 180;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSampleKilledMidWriteLeavesTheTableAsItWasAndAReRunFinishesIt() throws Exception {
+        Path tables = tmp.resolve("tables");
+        assertEquals(0, nas("sample", "--space", "mbconv-small", "--count", "1000", "--seed", "5",
+                "--tables", tables.toString()).waitFor());
+
+        Process big = start("crash", "sample", "--space", "mbconv-small", "--count", "200000",
+                "--seed", "5", "--partitions", "8", "--tables", tables.toString());
+        try {
+            Path data = tables.resolve("nas").resolve("architectures").resolve("data");
+            int before = parquetFiles(data).size();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+            while (parquetFiles(data).size() == before && big.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(big.isAlive(), "the write should still be running when it is killed");
+        } finally {
+            big.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+
+        assertEquals("1000,1000", count(tables), "a killed write changes nothing");
+
+        assertEquals(0, nas("sample", "--space", "mbconv-small", "--count", "200000", "--seed", "5",
+                "--tables", tables.toString()).waitFor());
+        assertEquals("200000,200000", count(tables));
+    }
+
+    private String count(Path tables) throws Exception {
+        Process sql = nas("sql", "SELECT count(*), count(DISTINCT id) FROM architectures",
+                "--format", "csv", "--tables", tables.toString());
+        assertEquals(0, sql.waitFor());
+        List<String> lines = Files.readAllLines(tmp.resolve("sql.out"));
+        return lines.get(lines.size() - 1);
+    }
+
+    private Process nas(String... args) throws IOException, InterruptedException {
+        Process p = start(args[0], args);
+        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("nas " + args[0] + " did not finish in " + LIMIT_SECONDS + " s");
+        }
+        return p;
+    }
+
+    /** The nas command in a JVM of its own, with this JVM's classpath and module options. */
+    private Process start(String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(NasCli.class.getName());
+        command.addAll(List.of(args));
+        command.add("--master");
+        command.add("local[2]");
+        command.add("--conf");
+        command.add("spark.local.dir=" + tmp.resolve("spark-local"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(tmp.toFile())
+                .redirectOutput(tmp.resolve(name + ".out").toFile())
+                .redirectError(tmp.resolve(name + ".err").toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return pb.start();
+    }
+
+    private static List<Path> parquetFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".parquet")).toList();
+        }
+    }
+}
