@@ -1,11 +1,17 @@
 package io.nasspark.schema;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.Spark3Util;
-import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -16,8 +22,29 @@ import org.apache.spark.sql.catalyst.parser.ParseException;
  * The one validating reader and writer every job uses. A write is a keyed {@code MERGE INTO}:
  * one Iceberg commit that inserts only rows whose key is not stored yet, so a re-run adds no
  * duplicates and a job that dies before its commit leaves the table as it was.
+ *
+ * <p>Concurrent writers: an insert-only merge would be planned as a plain append, which Iceberg
+ * commits without checking what landed meanwhile, so two jobs inserting the same keys at once
+ * would both add them (seen in a test). The merge therefore carries a matched clause that never
+ * fires; that makes it a row-level operation, and the tables are set to merge-on-read with
+ * serializable isolation, so Iceberg rejects the commit that lost the race and the writer
+ * retries its merge against the new state. Merge-on-read keeps the clause free: matched rows are
+ * neither rewritten nor deleted.
  */
 public final class TableStore {
+
+    /** Snapshot summary property that tells which write made a snapshot. */
+    public static final String WRITE_ID_PROPERTY = "nas.write-id";
+
+    /** Attempts of one keyed merge when commits conflict. */
+    static final int MAX_ATTEMPTS = 8;
+
+    private static final Map<String, String> TABLE_PROPERTIES = Map.of(
+            "format-version", "2",
+            "write.merge.mode", "merge-on-read",
+            "write.merge.isolation-level", "serializable",
+            "write.metadata.delete-after-commit.enabled", "true",
+            "write.metadata.previous-versions-max", "50");
 
     private final SparkSession spark;
 
@@ -34,13 +61,27 @@ public final class TableStore {
     public void ensure(TableSchema table) {
         String name = IcebergCatalog.qualified(table.name());
         spark.sql("CREATE NAMESPACE IF NOT EXISTS " + IcebergCatalog.NAME + "." + IcebergCatalog.NAMESPACE);
+        Map<String, String> properties = new TreeMap<>(TABLE_PROPERTIES);
+        properties.put(TableSchema.VERSION_PROPERTY, Integer.toString(table.version()));
         spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + table.schema().toDDL() + ")"
-                + " USING iceberg TBLPROPERTIES ("
-                + "'format-version'='2',"
-                + "'write.metadata.delete-after-commit.enabled'='true',"
-                + "'write.metadata.previous-versions-max'='50',"
-                + "'" + TableSchema.VERSION_PROPERTY + "'='" + table.version() + "')");
+                + " USING iceberg TBLPROPERTIES (" + propertyList(properties) + ")");
         checkStored(table);
+        Map<String, String> stored = load(name).properties();
+        Map<String, String> missing = new TreeMap<>();
+        TABLE_PROPERTIES.forEach((k, v) -> {
+            if (!v.equals(stored.get(k))) {
+                missing.put(k, v);
+            }
+        });
+        if (!missing.isEmpty()) {
+            spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES (" + propertyList(missing) + ")");
+        }
+    }
+
+    private static String propertyList(Map<String, String> properties) {
+        return properties.entrySet().stream()
+                .map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'")
+                .collect(Collectors.joining(", "));
     }
 
     /** The table's rows with the schema's columns, after checking the stored schema. */
@@ -70,19 +111,49 @@ public final class TableStore {
                 .selectExpr(table.columns().toArray(String[]::new))
                 .dropDuplicates(table.key().toArray(String[]::new));
         source.createOrReplaceTempView(view);
-        Snapshot before = currentSnapshot(name);
+        String writeId = UUID.randomUUID().toString();
+        String merge = "MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
+                + " WHEN MATCHED AND false THEN DELETE" // never fires; see the class comment
+                + " WHEN NOT MATCHED THEN INSERT *";
         try {
-            spark.sql("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
-                    + " WHEN NOT MATCHED THEN INSERT *");
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    CommitMetadata.withCommitProperties(Map.of(WRITE_ID_PROPERTY, writeId),
+                            () -> spark.sql(merge), RuntimeException.class);
+                    break;
+                } catch (RuntimeException e) {
+                    if (attempt >= MAX_ATTEMPTS || !isCommitConflict(e)) {
+                        throw e;
+                    }
+                    backOff(attempt);
+                }
+            }
         } finally {
             spark.catalog().dropTempView(view);
         }
-        Snapshot after = currentSnapshot(name);
-        if (after == null || (before != null && after.snapshotId() == before.snapshotId())) {
-            return new MergeResult(table.name(), 0, -1);
+        Snapshot ours = snapshotOf(name, writeId);
+        String added = ours == null ? null : ours.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
+        return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added),
+                ours == null ? -1 : ours.snapshotId());
+    }
+
+    /** Whether {@code e} says another writer committed first (so a retry can succeed). */
+    static boolean isCommitConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ValidationException || t instanceof CommitFailedException) {
+                return true;
+            }
         }
-        String added = after.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
-        return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added), after.snapshotId());
+        return false;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(100L * attempt + ThreadLocalRandom.current().nextLong(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a commit", e);
+        }
     }
 
     private static String keyMatch(TableSchema table) {
@@ -101,11 +172,17 @@ public final class TableStore {
         }
     }
 
-    /** The table's current snapshot (null for a table never written). */
-    private Snapshot currentSnapshot(String name) {
+    /** The snapshot that write {@code writeId} committed, searched from the newest back. */
+    private Snapshot snapshotOf(String name, String writeId) {
         Table t = load(name);
         t.refresh();
-        return t.currentSnapshot();
+        for (Snapshot s = t.currentSnapshot(); s != null;
+                s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+            if (writeId.equals(s.summary().get(WRITE_ID_PROPERTY))) {
+                return s;
+            }
+        }
+        return null;
     }
 
     private Table load(String name) {

@@ -105,6 +105,36 @@ class TableStoreSparkTest {
         assertEquals(snapshot, after);
     }
 
+    @Test
+    void twoWritersInsertingTheSameKeysAtOnceBothLandWithEveryRowOnce() throws Exception {
+        store.ensure(Tables.RUNS);
+        // Overlapping keys: 0..5999 from both, 6000..8999 from the second only.
+        List<Thread> writers = new ArrayList<>();
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<MergeResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int end : new int[] {6_000, 9_000}) {
+            writers.add(new Thread(() -> {
+                try {
+                    go.await();
+                    results.add(store.merge(Tables.RUNS, runs(0, end).repartition(2)));
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        go.countDown();
+        for (Thread w : writers) {
+            w.join(120_000);
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(9_000, results.stream().mapToLong(MergeResult::rowsAdded).sum());
+        Row counts = spark.sql("SELECT count(*), count(DISTINCT run_id) FROM " + IcebergCatalog.qualified("runs")).first();
+        assertEquals(9_000L, counts.getLong(0));
+        assertEquals(9_000L, counts.getLong(1));
+    }
+
     private static List<Path> dataFiles() {
         try (var files = Files.walk(warehouse.resolve("nas").resolve("runs"))) {
             return files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
