@@ -9,6 +9,7 @@ public record RunRow(
         String runId,
         String job,
         String args,
+        String codeVersion,
         Long seed,
         String master,
         Timestamp startedAt,
@@ -20,6 +21,7 @@ public record RunRow(
     /** The Spark row, columns in {@link Tables#RUNS} order. */
     public Row toRow() {
         return RowFactory.create(
-                runId, job, args, seed, master, startedAt, finishedAt, status, rowsWritten, message);
+                runId, job, args, codeVersion, seed, master, startedAt, finishedAt, status, rowsWritten,
+                message);
     }
 }

@@ -42,7 +42,7 @@ public final class Tables {
             List.of("id", "input_size", "classes"),
             "candidate networks with their FLOPs, parameters and memory accesses");
 
-    /** One row per job run: what was asked, with which seeds, and what came of it. */
+    /** One row per job run: what was asked, with which code and seeds, and what came of it. */
     public static final TableSchema RUNS = new TableSchema(
             "runs",
             1,
@@ -50,6 +50,7 @@ public final class Tables {
                 key("run_id", StringType, "unique id of the run"),
                 column("job", StringType, "job name"),
                 column("args", StringType, "the job's arguments as given"),
+                column("code_version", StringType, "project version and git commit of the build"),
                 column("seed", LongType, "the run's seed, if it takes one"),
                 column("master", StringType, "Spark master URL"),
                 column("started_at", TimestampType, "start time"),

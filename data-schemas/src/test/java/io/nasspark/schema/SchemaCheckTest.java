@@ -51,7 +51,7 @@ class SchemaCheckTest {
                 values, Tables.ARCHITECTURES.schema());
         assertEquals(arch, ArchitectureRow.fromRow(withSchema));
         assertEquals(Tables.RUNS.columns().size(),
-                new RunRow("r", "sample", "", null, "local", ts, ts, "succeeded", 0, "").toRow().size());
+                new RunRow("r", "sample", "", "0.1+abc", null, "local", ts, ts, "succeeded", 0, "").toRow().size());
     }
 
     static StructType replace(StructType schema, String column, org.apache.spark.sql.types.DataType type) {

@@ -59,7 +59,7 @@ class TableStoreSparkTest {
         List<Row> rows = new ArrayList<>();
         for (int i = from; i < to; i++) {
             Timestamp t = new Timestamp(1_700_000_000_000L + i);
-            rows.add(RowFactory.create("run-" + i, "sample", "--count " + i, (long) i, "local[2]",
+            rows.add(RowFactory.create("run-" + i, "sample", "--count " + i, "test", (long) i, "local[2]",
                     t, t, "succeeded", (long) i, "ok"));
         }
         return spark.createDataFrame(rows, Tables.RUNS.schema());
@@ -155,7 +155,7 @@ class TableStoreSparkTest {
     @Test
     void aStoredTableWithAMistypedColumnFailsOnRead() {
         spark.sql("CREATE TABLE " + IcebergCatalog.qualified("runs")
-                + " (run_id STRING, job STRING, args STRING, seed STRING, master STRING,"
+                + " (run_id STRING, job STRING, args STRING, code_version STRING, seed STRING, master STRING,"
                 + " started_at TIMESTAMP, finished_at TIMESTAMP, status STRING, rows_written BIGINT,"
                 + " message STRING) USING iceberg");
         SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> store.read(Tables.RUNS));

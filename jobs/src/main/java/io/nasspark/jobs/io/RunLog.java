@@ -55,7 +55,8 @@ public final class RunLog {
     }
 
     private void write(String status, long rows, String message) {
-        RunRow row = new RunRow(runId, job, args, seed, spark.sparkContext().master(), startedAt,
+        RunRow row = new RunRow(runId, job, args, CodeVersion.current(), seed,
+                spark.sparkContext().master(), startedAt,
                 Timestamp.from(Instant.now()), status, rows, message);
         new TableStore(spark).merge(
                 Tables.RUNS, spark.createDataFrame(List.of(row.toRow()), Tables.RUNS.schema()));

@@ -35,6 +35,10 @@ class NasCliSparkTest extends SparkTestBase {
         assertEquals(0, csv.code(), csv.err());
         assertEquals(List.of("space,n", "nb201,25"), csv.out().lines().toList());
 
+        NasCliTest.Run version = nas("sql", "SELECT code_version FROM runs", "--format", "csv");
+        assertTrue(version.out().lines().skip(1).allMatch(v -> v.matches("0\\.1\\.0-SNAPSHOT\\+(\\p{XDigit}{7,}|unknown)(-dirty)?")),
+                version.out());
+
         NasCliTest.Run runs = nas("sql", "SELECT job, args, seed, status, rows_written FROM runs", "--format", "json");
         assertEquals(0, runs.code(), runs.err());
         assertEquals("{\"job\":\"sample\",\"args\":\"sample --space nb201 --count 25 --seed 9 --tables "
