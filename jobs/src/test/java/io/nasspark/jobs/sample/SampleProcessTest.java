@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job contract under a hard crash: {@code nas sample} runs as its own JVM, is killed with
- * SIGKILL once its write has started, and the table must be as it was; a re-run then finishes
- * the work with no duplicates.
+ * The job contract across processes: {@code nas sample} runs as its own JVM. Killed with
+ * SIGKILL once its write has started, it leaves the table as it was, and a re-run finishes the
+ * work with no duplicates. Two runs writing the same table at once both land, every row once.
  */
-class SampleCrashTest {
+class SampleProcessTest {
 
     /** Every child process is killed after this long: the test stops by itself. */
     private static final long LIMIT_SECONDS = 180;
@@ -53,6 +53,25 @@ class SampleCrashTest {
         assertEquals(0, nas("sample", "--space", "mbconv-small", "--count", "200000", "--seed", "5",
                 "--tables", tables.toString()).waitFor());
         assertEquals("200000,200000", count(tables));
+    }
+
+    @Test
+    void twoRunsWritingOverlappingDrawsAtOnceBothLandWithEveryRowOnce() throws Exception {
+        Path tables = tmp.resolve("tables");
+        // Same seed: the first 30,000 draws are shared, the next 20,000 only the second's.
+        Process small = start("small", "sample", "--space", "mbconv-small", "--count", "30000",
+                "--seed", "7", "--tables", tables.toString());
+        Process large = start("large", "sample", "--space", "mbconv-small", "--count", "50000",
+                "--seed", "7", "--tables", tables.toString());
+        try {
+            assertTrue(small.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS) && large.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(0, small.exitValue(), Files.readString(tmp.resolve("small.err")));
+            assertEquals(0, large.exitValue(), Files.readString(tmp.resolve("large.err")));
+        } finally {
+            small.destroyForcibly();
+            large.destroyForcibly();
+        }
+        assertEquals("50000,50000", count(tables));
     }
 
     private String count(Path tables) throws Exception {
