@@ -112,22 +112,10 @@ public final class TableStore {
                 .dropDuplicates(table.key().toArray(String[]::new));
         source.createOrReplaceTempView(view);
         String writeId = UUID.randomUUID().toString();
-        String merge = "MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
-                + " WHEN MATCHED AND false THEN DELETE" // never fires; see the class comment
-                + " WHEN NOT MATCHED THEN INSERT *";
         try {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    CommitMetadata.withCommitProperties(Map.of(WRITE_ID_PROPERTY, writeId),
-                            () -> spark.sql(merge), RuntimeException.class);
-                    break;
-                } catch (RuntimeException e) {
-                    if (attempt >= MAX_ATTEMPTS || !isCommitConflict(e)) {
-                        throw e;
-                    }
-                    backOff(attempt);
-                }
-            }
+            commitWithRetry("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
+                    + " WHEN MATCHED AND false THEN DELETE" // never fires; see the class comment
+                    + " WHEN NOT MATCHED THEN INSERT *", writeId);
         } finally {
             spark.catalog().dropTempView(view);
         }
@@ -135,6 +123,22 @@ public final class TableStore {
         String added = ours == null ? null : ours.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
         return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added),
                 ours == null ? -1 : ours.snapshotId());
+    }
+
+    /** Runs a writing statement, tagging its snapshot, again when another commit won the race. */
+    private void commitWithRetry(String statement, String writeId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                CommitMetadata.withCommitProperties(Map.of(WRITE_ID_PROPERTY, writeId),
+                        () -> spark.sql(statement), RuntimeException.class);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= MAX_ATTEMPTS || !isCommitConflict(e)) {
+                    throw e;
+                }
+                backOff(attempt);
+            }
+        }
     }
 
     /** Whether {@code e} says another writer committed first (so a retry can succeed). */
