@@ -133,6 +133,10 @@ start() {
     done
     rm -rf "$pids" "$dir/spark-home"
     mkdir -p "$pids" "$logs" "$dir/work" "$dir/spark-home/jars" "$dir/spark-home/conf"
+    # Executors get the same classpath as the daemons: the jobs jar and Spark's. The jobs jar
+    # must be there too: spark-classpath.txt lists only Spark's provided artifacts, and a few
+    # that Spark needs (slf4j-api among them) are compile dependencies of DJL, shaded into it.
+    ln -sf "$jar" "$dir/spark-home/jars/nas-jobs.jar"
     tr ':' '\n' <"$target/spark-classpath.txt" | while read -r j; do
         [[ -n "$j" ]] && ln -sf "$j" "$dir/spark-home/jars/$(basename "$j")"
     done
