@@ -1,0 +1,25 @@
+# Shared by submit.sh and local-cluster.sh (sourced, not run): where the jobs jar lives, and
+# building it when it is missing or older than the sources (the same check as bin/nas).
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target="$root/jobs/target"
+jar="$target/nas-jobs.jar"
+
+jar_stale() {
+    [[ ! -f "$jar" || ! -f "$target/spark-classpath.txt" || ! -f "$target/jvm-options.txt" ]] && return 0
+    [[ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main "$root/jobs/src/build" \
+        -newer "$jar" -type f -print -quit 2>/dev/null)" ]]
+}
+
+ensure_jar() {
+    jar_stale || return 0
+    command -v mvn >/dev/null || { echo "$1: Maven is missing; run bin/setup first" >&2; exit 2; }
+    mkdir -p "$root/.nas"
+    (
+        flock 9
+        if jar_stale; then
+            echo "$1: building the jobs jar (first run takes a minute or two)..." >&2
+            (cd "$root" && mvn -B -q -DskipTests package) >&2
+        fi
+    ) 9>"$root/.nas/build.lock"
+}
