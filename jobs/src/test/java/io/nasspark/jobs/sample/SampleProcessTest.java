@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.NasCli;
+import io.nasspark.space.CandidateSampler;
+import io.nasspark.space.SearchSpace;
+import io.nasspark.space.SearchSpaces;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,27 @@ class SampleProcessTest {
         assertEquals(0, nas("sample", "--space", "mbconv-small", "--count", "200000", "--seed", "5",
                 "--tables", tables.toString()).waitFor());
         assertEquals("200000,200000", count(tables));
+        assertEquals(uninterruptedIds("mbconv-small", 5, 200_000), storedIds(tables),
+                "the table equals an uninterrupted run's");
+    }
+
+    /** The ids an uninterrupted draw would write, computed here without Spark. */
+    private static Set<String> uninterruptedIds(String space, long seed, long count) {
+        SearchSpace s = SearchSpaces.byName(space);
+        CandidateSampler sampler = new CandidateSampler(s, seed);
+        Set<String> ids = new HashSet<>();
+        for (long i = 0; i < count; i++) {
+            ids.add(s.id(sampler.at(i)));
+        }
+        return ids;
+    }
+
+    private Set<String> storedIds(Path tables) throws Exception {
+        Process sql = nas("sql", "SELECT id FROM architectures", "--format", "csv", "--limit", "0",
+                "--tables", tables.toString());
+        assertEquals(0, sql.waitFor());
+        List<String> lines = Files.readAllLines(tmp.resolve("sql.out"));
+        return new HashSet<>(lines.subList(1, lines.size()));
     }
 
     @Test
