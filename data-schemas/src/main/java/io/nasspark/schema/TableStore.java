@@ -43,6 +43,9 @@ public final class TableStore {
             "format-version", "2",
             "write.merge.mode", "merge-on-read",
             "write.merge.isolation-level", "serializable",
+            // New rows need no clustering on unpartitioned tables; without this the merge
+            // funnels every inserted row through one write task.
+            "write.merge.distribution-mode", "none",
             "write.metadata.delete-after-commit.enabled", "true",
             "write.metadata.previous-versions-max", "50");
 
