@@ -1,5 +1,6 @@
 package io.nasspark.jobs.cli;
 
+import io.nasspark.jobs.io.CodeVersion;
 import io.nasspark.schema.IcebergCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,8 @@ public final class SparkSessions {
         if (SparkSession.getDefaultSession().isDefined()) {
             return SparkSession.getDefaultSession().get();
         }
+        CodeVersion.requireSparkOfBuild(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+                scala.util.Properties.versionNumberString());
         SparkConf conf = new SparkConf().setAppName(appName);
         settings(options).forEach(conf::set);
         return SparkSession.builder().config(conf).getOrCreate();

@@ -8,26 +8,49 @@ import java.util.Properties;
 /** The build's version and git commit, as every run records them. */
 public final class CodeVersion {
 
-    private static final String VERSION = read();
+    private static final Properties BUILD = read();
 
     private CodeVersion() {}
 
     /** For example {@code 0.1.0-SNAPSHOT+3f2c9ab}, with {@code -dirty} for uncommitted changes. */
     public static String current() {
-        return VERSION;
+        String dirty = Boolean.parseBoolean(BUILD.getProperty("dirty")) ? "-dirty" : "";
+        return BUILD.getProperty("version", "unknown") + "+" + BUILD.getProperty("commit", "unknown")
+                + dirty;
     }
 
-    private static String read() {
+    /**
+     * Checks that the Spark running this driver is the one the jar was built for: Spark is not
+     * inside the jar, so a cluster's own spark-submit of another version would otherwise fail
+     * later with obscure linkage or serialisation errors.
+     *
+     * @throws IllegalArgumentException naming both versions when they differ
+     */
+    public static void requireSparkOfBuild(String runningSpark, String runningScala) {
+        String spark = BUILD.getProperty("spark", runningSpark);
+        String scala = BUILD.getProperty("scala", runningScala);
+        if (!sameMinor(spark, runningSpark) || !runningScala.startsWith(scala)) {
+            throw new IllegalArgumentException("this jar was built for Spark " + spark + " (Scala "
+                    + scala + ") but runs on Spark " + runningSpark + " (Scala " + runningScala
+                    + "); submit it with a Spark " + spark + " distribution");
+        }
+    }
+
+    private static boolean sameMinor(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        return x.length >= 2 && y.length >= 2 && x[0].equals(y[0]) && x[1].equals(y[1]);
+    }
+
+    private static Properties read() {
         Properties p = new Properties();
         try (InputStream in = CodeVersion.class.getResourceAsStream("/io/nasspark/jobs/version.properties")) {
-            if (in == null) {
-                return "unknown";
+            if (in != null) {
+                p.load(in);
             }
-            p.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String dirty = Boolean.parseBoolean(p.getProperty("dirty")) ? "-dirty" : "";
-        return p.getProperty("version", "unknown") + "+" + p.getProperty("commit", "unknown") + dirty;
+        return p;
     }
 }
