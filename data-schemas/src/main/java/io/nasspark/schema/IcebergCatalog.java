@@ -42,6 +42,8 @@ public final class IcebergCatalog {
         conf.put(CONF_PREFIX + ".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
         conf.put(CONF_PREFIX + ".uri", "jdbc:sqlite:" + dir.resolve(CATALOG_FILE));
         conf.put(CONF_PREFIX + ".jdbc.schema-version", "V1");
+        // Jobs committing at once wait for SQLite's write lock instead of failing at 3 s.
+        conf.put(CONF_PREFIX + ".jdbc.busy_timeout", "30000");
         conf.put(CONF_PREFIX + ".warehouse", dir.toUri().toString());
         return conf;
     }

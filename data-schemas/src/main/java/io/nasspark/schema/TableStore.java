@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
@@ -63,11 +64,14 @@ public final class TableStore {
     /** Creates the table if missing, then checks that what is stored matches the schema. */
     public void ensure(TableSchema table) {
         String name = IcebergCatalog.qualified(table.name());
-        spark.sql("CREATE NAMESPACE IF NOT EXISTS " + IcebergCatalog.NAME + "." + IcebergCatalog.NAMESPACE);
+        String namespace = IcebergCatalog.NAME + "." + IcebergCatalog.NAMESPACE;
+        createUnlessRaced("CREATE NAMESPACE IF NOT EXISTS " + namespace,
+                () -> spark.catalog().databaseExists(namespace));
         Map<String, String> properties = new TreeMap<>(TABLE_PROPERTIES);
         properties.put(TableSchema.VERSION_PROPERTY, Integer.toString(table.version()));
-        spark.sql("CREATE TABLE IF NOT EXISTS " + name + " (" + table.schema().toDDL() + ")"
-                + " USING iceberg TBLPROPERTIES (" + propertyList(properties) + ")");
+        createUnlessRaced("CREATE TABLE IF NOT EXISTS " + name + " (" + table.schema().toDDL() + ")"
+                + " USING iceberg TBLPROPERTIES (" + propertyList(properties) + ")",
+                () -> exists(table));
         checkStored(table);
         Map<String, String> stored = load(name).properties();
         Map<String, String> missing = new TreeMap<>();
@@ -78,6 +82,21 @@ public final class TableStore {
         });
         if (!missing.isEmpty()) {
             spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES (" + propertyList(missing) + ")");
+        }
+    }
+
+    /**
+     * Runs a {@code CREATE … IF NOT EXISTS}. Two jobs starting at once can both find the object
+     * missing; the catalog then refuses the second creation (the JDBC catalog with a primary-key
+     * error), which is fine when the object now exists.
+     */
+    private void createUnlessRaced(String statement, BooleanSupplier exists) {
+        try {
+            spark.sql(statement);
+        } catch (RuntimeException e) {
+            if (!exists.getAsBoolean()) {
+                throw e;
+            }
         }
     }
 

@@ -69,6 +69,9 @@ class TableStoreSparkTest {
     void aKeyedMergeAddsOnlyNewKeysInOneCommitEach() {
         MergeResult first = store.merge(Tables.RUNS, runs(0, 100));
         assertEquals(100, first.rowsAdded());
+        // The check a racing creation falls back on must see the namespace.
+        assertTrue(spark.catalog().databaseExists(IcebergCatalog.NAME + "." + IcebergCatalog.NAMESPACE));
+        assertEquals(false, spark.catalog().databaseExists(IcebergCatalog.NAME + ".elsewhere"));
         MergeResult again = store.merge(Tables.RUNS, runs(0, 100));
         assertEquals(0, again.rowsAdded());
         MergeResult more = store.merge(Tables.RUNS, runs(50, 150).union(runs(140, 150)));
