@@ -72,8 +72,7 @@ public final class TableStore {
         createUnlessRaced("CREATE TABLE IF NOT EXISTS " + name + " (" + table.schema().toDDL() + ")"
                 + " USING iceberg TBLPROPERTIES (" + propertyList(properties) + ")",
                 () -> exists(table));
-        checkStored(table);
-        Map<String, String> stored = load(name).properties();
+        Map<String, String> stored = checkStored(table);
         Map<String, String> missing = new TreeMap<>();
         TABLE_PROPERTIES.forEach((k, v) -> {
             if (!v.equals(stored.get(k))) {
@@ -188,14 +187,17 @@ public final class TableStore {
                 .collect(Collectors.joining(" AND "));
     }
 
-    private void checkStored(TableSchema table) {
+    /** Checks the stored columns and schema version; returns the table's properties. */
+    private Map<String, String> checkStored(TableSchema table) {
         String name = IcebergCatalog.qualified(table.name());
         SchemaCheck.requireReadable(table, spark.table(name).schema());
-        String stored = load(name).properties().getOrDefault(TableSchema.VERSION_PROPERTY, "");
+        Map<String, String> properties = load(name).properties();
+        String stored = properties.getOrDefault(TableSchema.VERSION_PROPERTY, "");
         if (stored.matches("\\d+") && Integer.parseInt(stored) > table.version()) {
             throw new SchemaMismatchException("table " + table.name() + " has schema v" + stored
                     + " but this build knows only v" + table.version() + "; use a newer build");
         }
+        return properties;
     }
 
     /** The snapshot that write {@code writeId} committed, searched from the newest back. */

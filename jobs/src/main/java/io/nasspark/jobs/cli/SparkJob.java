@@ -39,26 +39,22 @@ public abstract class SparkJob implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        boolean startsSession = SparkSessions.wouldStart();
-        SparkSession spark = SparkSessions.getOrCreate(sparkOptions, "nas " + spec.name());
+        return SparkSessions.using(sparkOptions, "nas " + spec.name(), this::runRecorded);
+    }
+
+    private int runRecorded(SparkSession spark) {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        RunLog log = RunLog.start(spark, spec.name(), args, seed());
+        Outcome outcome;
         try {
-            List<String> args = spec.commandLine().getParseResult().originalArgs();
-            RunLog log = RunLog.start(spark, spec.name(), args, seed());
-            Outcome outcome;
-            try {
-                outcome = run(spark, log.runId());
-            } catch (RuntimeException e) {
-                log.failed(e);
-                throw e;
-            }
-            log.succeeded(outcome.rowsWritten(), outcome.summary());
-            spec.commandLine().getOut().println(outcome.summary());
-            spec.commandLine().getOut().flush();
-            return 0;
-        } finally {
-            if (startsSession) {
-                spark.stop();
-            }
+            outcome = run(spark, log.runId());
+        } catch (RuntimeException e) {
+            log.failed(e);
+            throw e;
         }
+        log.succeeded(outcome.rowsWritten(), outcome.summary());
+        spec.commandLine().getOut().println(outcome.summary());
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -70,9 +71,21 @@ public final class SparkSessions {
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    /** Whether {@link #getOrCreate} would start a session rather than join one. */
-    public static boolean wouldStart() {
-        return SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
+    /**
+     * Runs {@code work} in the session {@link #getOrCreate} gives, and stops the session
+     * afterwards only if this call started it.
+     */
+    public static <T> T using(SparkOptions options, String appName, Function<SparkSession, T> work) {
+        boolean starts = SparkSession.getActiveSession().isEmpty()
+                && SparkSession.getDefaultSession().isEmpty();
+        SparkSession spark = getOrCreate(options, appName);
+        try {
+            return work.apply(spark);
+        } finally {
+            if (starts) {
+                spark.stop();
+            }
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import io.nasspark.jobs.cli.SparkOptions;
 import io.nasspark.jobs.cli.SparkSessions;
 import io.nasspark.jobs.cli.TablePrinter;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,15 +40,9 @@ public final class SqlJob implements Callable<Integer> {
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 or more, got " + limit);
         }
-        boolean startsSession = SparkSessions.wouldStart();
-        SparkSession spark = SparkSessions.getOrCreate(sparkOptions, "nas sql");
-        try {
+        return SparkSessions.using(sparkOptions, "nas sql", spark -> {
             TablePrinter.print(spark.sql(query), format, limit, spec.commandLine().getOut());
             return 0;
-        } finally {
-            if (startsSession) {
-                spark.stop();
-            }
-        }
+        });
     }
 }
