@@ -1,5 +1,6 @@
 package io.nasspark.schema;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -18,6 +19,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The one validating reader and writer every job uses. A write is a keyed {@code MERGE INTO}:
@@ -117,6 +121,17 @@ public final class TableStore {
                 .selectExpr(table.columns().toArray(String[]::new));
     }
 
+    /** What a keyed merge does with a row whose key is stored already. */
+    public enum MergeMode {
+        /** Keep the stored row: a re-run adds only what is missing. */
+        INSERT_NEW,
+        /**
+         * Replace the stored row when its {@code status} is {@link Tables#FAILED}, keep it
+         * otherwise ({@code --retry-failed}).
+         */
+        REPLACE_FAILED
+    }
+
     /**
      * Inserts the rows whose key is not in the table yet, in one commit. Rows repeating a key
      * within {@code rows} are written once.
@@ -124,7 +139,19 @@ public final class TableStore {
      * @throws SchemaMismatchException when {@code rows} does not have exactly the table's columns
      */
     public MergeResult merge(TableSchema table, Dataset<Row> rows) {
+        return merge(table, rows, MergeMode.INSERT_NEW);
+    }
+
+    /**
+     * A keyed merge in one commit; see {@link MergeMode}. The result counts inserted and
+     * replaced rows.
+     *
+     * @throws SchemaMismatchException when {@code rows} does not have exactly the table's columns
+     * @throws IllegalArgumentException when replacing failed rows of a table without a status
+     */
+    public MergeResult merge(TableSchema table, Dataset<Row> rows, MergeMode mode) {
         SchemaCheck.requireWritable(table, rows.schema());
+        String matched = matchedClause(table, mode);
         ensure(table);
         String name = IcebergCatalog.qualified(table.name());
         String view = "nas_merge_" + UUID.randomUUID().toString().replace("-", "");
@@ -135,8 +162,7 @@ public final class TableStore {
         String writeId = UUID.randomUUID().toString();
         try {
             commitWithRetry("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
-                    + " WHEN MATCHED AND false THEN DELETE" // never fires; see the class comment
-                    + " WHEN NOT MATCHED THEN INSERT *", writeId);
+                    + matched + " WHEN NOT MATCHED THEN INSERT *", writeId);
         } finally {
             spark.catalog().dropTempView(view);
         }
@@ -144,6 +170,39 @@ public final class TableStore {
         String added = ours == null ? null : ours.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
         return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added),
                 ours == null ? -1 : ours.snapshotId());
+    }
+
+    private static String matchedClause(TableSchema table, MergeMode mode) {
+        if (mode == MergeMode.INSERT_NEW) {
+            return " WHEN MATCHED AND false THEN DELETE"; // never fires; see the class comment
+        }
+        if (!table.columns().contains("status")) {
+            throw new IllegalArgumentException("table " + table.name()
+                    + " has no status column, so it keeps no failed rows to retry");
+        }
+        return " WHEN MATCHED AND t.status = '" + Tables.FAILED + "' THEN UPDATE SET *";
+    }
+
+    /**
+     * The key columns of the rows stored in {@code table} that a run should not compute again:
+     * every row, or with {@code exceptFailed} only those whose status is not failed. Empty (with
+     * the key columns) when the table does not exist yet.
+     */
+    public Dataset<Row> doneKeys(TableSchema table, boolean exceptFailed) {
+        String[] key = table.key().toArray(String[]::new);
+        if (!exists(table)) {
+            return spark.createDataFrame(List.of(), keySchema(table));
+        }
+        Dataset<Row> rows = read(table);
+        if (exceptFailed && table.columns().contains("status")) {
+            rows = rows.where(functions.col("status").isNull()
+                    .or(functions.col("status").notEqual(Tables.FAILED)));
+        }
+        return rows.selectExpr(key);
+    }
+
+    private static StructType keySchema(TableSchema table) {
+        return new StructType(table.key().stream().map(table::field).toArray(StructField[]::new));
     }
 
     /** Runs a writing statement, tagging its snapshot, again when another commit won the race. */

@@ -1,5 +1,6 @@
 package io.nasspark.schema;
 
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -16,6 +17,14 @@ import org.apache.spark.sql.types.StructType;
 public final class Tables {
 
     private Tables() {}
+
+    /** Status of an evaluation row whose numbers are valid. */
+    public static final String OK = "ok";
+    /**
+     * Status of an evaluation row whose candidate could not be evaluated; its {@code error}
+     * says why, and a run with {@code --retry-failed} evaluates it again.
+     */
+    public static final String FAILED = "failed";
 
     /** One row per candidate network and input shape, with its analytic cost. */
     public static final TableSchema ARCHITECTURES = new TableSchema(
@@ -42,6 +51,47 @@ public final class Tables {
             List.of("id", "input_size", "classes"),
             "candidate networks with their FLOPs, parameters and memory accesses");
 
+    /**
+     * One row per candidate, input shape, device and protocol: inference latency with its
+     * spread and the harness's share of it. Measured rows and imported benchmark rows meet here.
+     */
+    public static final TableSchema LATENCY = new TableSchema(
+            "latency",
+            1,
+            new StructType(new StructField[] {
+                key("id", StringType, "candidate id, as in architectures"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                key("device", StringType, "device profile label: the group latencies compare within"),
+                key("protocol", StringType, "measurement protocol label, e.g. b1-w10-r50-t1"),
+                column("space", StringType, "search space name"),
+                column("batch", IntegerType, "images per forward pass"),
+                column("warmup", IntegerType, "untimed forward passes before timing"),
+                column("repeats", IntegerType, "timed forward passes"),
+                column("threads", IntegerType, "intra-op threads of the engine"),
+                column("median_ms", DoubleType, "median latency of one forward pass, ms"),
+                column("p10_ms", DoubleType, "10th percentile, ms"),
+                column("p90_ms", DoubleType, "90th percentile, ms"),
+                column("std_ms", DoubleType, "standard deviation, ms"),
+                column("cv", DoubleType, "coefficient of variation: std / mean"),
+                column("op_calls", IntegerType, "engine operator calls per forward pass"),
+                column("harness_ms", DoubleType, "estimated cost of the harness in the median, ms"),
+                column("harness_share", DoubleType, "harness_ms / median_ms"),
+                column("engine", StringType, "inference engine and version"),
+                column("cpu_model", StringType, "CPU model of the executor's host"),
+                column("cpu_cores", IntegerType, "logical cores of the executor's host"),
+                column("os", StringType, "operating system and kernel"),
+                column("jvm", StringType, "JVM vendor and version"),
+                column("host", StringType, "executor host name"),
+                column("source", StringType, "measured, or imported:<file> for benchmark tables"),
+                column("status", StringType, "ok, or failed with the error"),
+                column("error", StringType, "why the candidate failed"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("measured_at", TimestampType, "when the row was written"),
+            }),
+            List.of("id", "input_size", "classes", "device", "protocol"),
+            "inference latency per candidate, device and protocol");
+
     /** One row per job run: what was asked, with which code and seeds, and what came of it. */
     public static final TableSchema RUNS = new TableSchema(
             "runs",
@@ -64,7 +114,7 @@ public final class Tables {
 
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
-        return List.of(ARCHITECTURES, RUNS);
+        return List.of(ARCHITECTURES, LATENCY, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

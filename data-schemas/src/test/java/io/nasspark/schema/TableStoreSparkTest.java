@@ -165,4 +165,44 @@ class TableStoreSparkTest {
         assertTrue(e.getMessage().contains("table runs") && e.getMessage().contains("column 'seed' is string, expected bigint"),
                 e.getMessage());
     }
+
+    private static Row latencyRow(String id, String status, double median) {
+        Object[] values = new Object[Tables.LATENCY.columns().size()];
+        values[Tables.LATENCY.columns().indexOf("id")] = id;
+        values[Tables.LATENCY.columns().indexOf("input_size")] = 32;
+        values[Tables.LATENCY.columns().indexOf("classes")] = 10;
+        values[Tables.LATENCY.columns().indexOf("device")] = "test-cpu";
+        values[Tables.LATENCY.columns().indexOf("protocol")] = "b1-w1-r3-t1";
+        values[Tables.LATENCY.columns().indexOf("median_ms")] = median;
+        values[Tables.LATENCY.columns().indexOf("status")] = status;
+        return RowFactory.create(values);
+    }
+
+    @Test
+    void retryingFailedRowsReplacesOnlyThoseAndKeepsTheRest() {
+        spark.sql("DROP TABLE IF EXISTS " + IcebergCatalog.qualified("latency") + " PURGE");
+        assertEquals(0, store.doneKeys(Tables.LATENCY, true).count(), "no table yet, nothing done");
+        store.merge(Tables.LATENCY, spark.createDataFrame(List.of(latencyRow("a", Tables.OK, 1.0),
+                latencyRow("b", Tables.FAILED, Double.NaN), latencyRow("c", Tables.OK, 3.0)),
+                Tables.LATENCY.schema()));
+        assertEquals(3, store.doneKeys(Tables.LATENCY, false).count());
+        assertEquals(List.of("a", "c"), store.doneKeys(Tables.LATENCY, true).select("id").orderBy("id")
+                .as(Encoders.STRING()).collectAsList());
+
+        Dataset<Row> rerun = spark.createDataFrame(List.of(latencyRow("a", Tables.OK, 10.0),
+                latencyRow("b", Tables.OK, 20.0), latencyRow("d", Tables.OK, 40.0)), Tables.LATENCY.schema());
+        assertEquals(0, store.merge(Tables.LATENCY, rerun.where("id = 'b'")).rowsAdded(),
+                "a plain merge keeps the failed row");
+        MergeResult retried = store.merge(Tables.LATENCY, rerun, TableStore.MergeMode.REPLACE_FAILED);
+        assertEquals(2, retried.rowsAdded(), "b replaced, d added");
+
+        List<Row> stored = store.read(Tables.LATENCY).orderBy("id").collectAsList();
+        assertEquals(4, stored.size());
+        assertEquals(List.of(1.0, 20.0, 3.0, 40.0),
+                stored.stream().map(r -> r.<Double>getAs("median_ms")).toList(), "a and c untouched");
+        assertTrue(stored.stream().allMatch(r -> Tables.OK.equals(r.getAs("status"))));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.merge(Tables.ARCHITECTURES, spark.createDataFrame(List.of(),
+                        Tables.ARCHITECTURES.schema()), TableStore.MergeMode.REPLACE_FAILED));
+    }
 }
