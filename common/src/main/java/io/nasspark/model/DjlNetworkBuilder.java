@@ -75,6 +75,27 @@ public final class DjlNetworkBuilder {
         throw new IllegalArgumentException("unknown layer " + layer);
     }
 
+    /**
+     * Engine operator calls in one forward pass of the block {@link #build} makes for
+     * {@code layer}: what the harness's per-call cost multiplies.
+     */
+    public static int operatorCalls(Layer layer) {
+        if (layer instanceof Layer.Identity) {
+            return 0;
+        } else if (layer instanceof Layer.Linear) {
+            return 2; // flatten, then the affine map
+        } else if (layer instanceof Layer.Sequence s) {
+            return s.layers().stream().mapToInt(DjlNetworkBuilder::operatorCalls).sum();
+        } else if (layer instanceof Layer.Residual r) {
+            return operatorCalls(r.body()) + operatorCalls(r.shortcut()) + 1;
+        } else if (layer instanceof Layer.Dag d) {
+            int ops = d.edges().stream().mapToInt(e -> operatorCalls(e.op())).sum();
+            int sums = d.edges().size() - (d.nodes() - 1); // one add per extra input of a node
+            return ops + sums;
+        }
+        return 1;
+    }
+
     /** Trainable parameters of an initialised block (BatchNorm running statistics excluded). */
     public static long trainableParameters(Block block) {
         long total = 0;

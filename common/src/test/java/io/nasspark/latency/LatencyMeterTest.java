@@ -1,0 +1,73 @@
+package io.nasspark.latency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.pytorch.jni.JniUtils;
+import io.nasspark.model.DjlNetworkBuilder;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.model.Layer;
+import io.nasspark.space.SearchSpace;
+import io.nasspark.space.SearchSpaces;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LatencyMeterTest {
+
+    private static final LatencyProtocol QUICK = new LatencyProtocol(2, 5, 1, 1);
+
+    @Test
+    void summarisesRepeatsWithMedianPercentilesAndSpread() {
+        LatencyStats s = LatencyStats.of(new double[] {5, 1, 4, 2, 3, 6, 9, 7, 8, 10});
+        assertEquals(5.5, s.median(), 1e-12);
+        assertEquals(5.5, s.mean(), 1e-12);
+        assertTrue(s.p10() < s.median() && s.median() < s.p90(), s.toString());
+        assertEquals(Math.sqrt(82.5 / 9), s.std(), 1e-12);
+        assertEquals(s.std() / s.mean(), s.cv(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> LatencyStats.of(new double[0]));
+    }
+
+    @Test
+    void protocolLabelNamesEveryKnobAndBadValuesAreRefused() {
+        assertEquals("b8-w10-r50-t2", new LatencyProtocol(10, 50, 8, 2).label());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LatencyProtocol(1, 1, 1, 1));
+        assertTrue(e.getMessage().contains("--repeats"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LatencyProtocol(-1, 5, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LatencyProtocol(1, 5, 0, 1));
+    }
+
+    @Test
+    void countsOperatorCallsOfTheBuiltBlock() {
+        Layer convBnRelu = Layer.Sequence.of(Layer.Conv.of(3, 8, 3, 1), new Layer.BatchNorm(8),
+                Layer.Activation.RELU);
+        assertEquals(3, DjlNetworkBuilder.operatorCalls(convBnRelu));
+        assertEquals(4, DjlNetworkBuilder.operatorCalls(new Layer.Residual(convBnRelu, new Layer.Identity())));
+        // Three nodes, three edges: node 2 sums two inputs.
+        Layer dag = new Layer.Dag(3, java.util.List.of(new Layer.Edge(0, 1, convBnRelu),
+                new Layer.Edge(0, 2, new Layer.Identity()), new Layer.Edge(1, 2, new Layer.Zero())));
+        assertEquals(3 + 0 + 1 + 1, DjlNetworkBuilder.operatorCalls(dag));
+    }
+
+    @Test
+    void measuresARealNetworkWithGradientsOffAndTheHarnessCostBesideIt() {
+        SearchSpace nb201 = SearchSpaces.byName("nb201");
+        Layer network = nb201.network(nb201.sample(new SplittableRandom(3)), 32, 10);
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        boolean gradBefore = JniUtils.isGradMode();
+
+        LatencyMeter.Measurement m = LatencyMeter.measure(network, FeatureShape.image(3, 32), QUICK);
+
+        assertEquals(gradBefore, JniUtils.isGradMode(), "grad mode restored");
+        LatencyStats s = m.stats();
+        assertTrue(s.median() > 0 && s.p10() <= s.median() && s.median() <= s.p90(), s.toString());
+        assertTrue(m.opCalls() > 50, "an NB201 network makes many calls: " + m.opCalls());
+        LatencyMeter.HarnessCost h = LatencyMeter.harness(QUICK);
+        assertTrue(h.fixedMillis() > 0, h.toString());
+        assertTrue(h.perOpMillis() > 0, "64 ReLUs cost more than none: " + h);
+        assertEquals(h.millis(m.opCalls()), m.harnessMillis(), 1e-12);
+        assertFalse(Double.isNaN(m.harnessShare()));
+    }
+}
