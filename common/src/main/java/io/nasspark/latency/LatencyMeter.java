@@ -83,7 +83,7 @@ public final class LatencyMeter {
         FeatureShape tiny = new FeatureShape(1, 1, 1);
         // More repeats than the protocol asks: these two medians are subtracted.
         LatencyProtocol steady = new LatencyProtocol(Math.max(protocol.warmup(), 20),
-                Math.max(protocol.repeats(), 200), protocol.batch(), protocol.threads());
+                Math.max(protocol.repeats(), 200), protocol.batch(), protocol.threads(), protocol.exclusive());
         double fixed = LatencyStats.of(time(new Layer.Identity(), tiny, steady)).median();
         Layer chain = new Layer.Sequence(Collections.nCopies(CALIBRATION_OPS, Layer.Activation.RELU));
         double chained = LatencyStats.of(time(chain, tiny, steady)).median();

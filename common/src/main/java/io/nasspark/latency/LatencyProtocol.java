@@ -3,11 +3,18 @@ package io.nasspark.latency;
 import java.util.Locale;
 
 /**
- * How a latency is measured: untimed warm-up passes, timed repeats, images per pass, and the
- * engine's intra-op threads. Its label is part of every latency row's key, so numbers taken
- * under different protocols never mix.
+ * How a latency is measured: untimed warm-up passes, timed repeats, images per pass, the
+ * engine's intra-op threads, and whether the measurement had its executor to itself (no other
+ * task running beside it). Its label is part of every latency row's key, so numbers taken under
+ * different protocols never mix.
  */
-public record LatencyProtocol(int warmup, int repeats, int batch, int threads) {
+public record LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive)
+        implements java.io.Serializable {
+
+    /** A protocol that shares the executor with other tasks. */
+    public LatencyProtocol(int warmup, int repeats, int batch, int threads) {
+        this(warmup, repeats, batch, threads, false);
+    }
 
     public LatencyProtocol {
         if (warmup < 0) {
@@ -24,8 +31,9 @@ public record LatencyProtocol(int warmup, int repeats, int batch, int threads) {
         }
     }
 
-    /** For example {@code b1-w10-r50-t1}. */
+    /** For example {@code b1-w10-r50-t1}, or {@code b1-w10-r50-t1-excl} when exclusive. */
     public String label() {
-        return String.format(Locale.ROOT, "b%d-w%d-r%d-t%d", batch, warmup, repeats, threads);
+        return String.format(Locale.ROOT, "b%d-w%d-r%d-t%d%s", batch, warmup, repeats, threads,
+                exclusive ? "-excl" : "");
     }
 }

@@ -32,6 +32,7 @@ class LatencyMeterTest {
     @Test
     void protocolLabelNamesEveryKnobAndBadValuesAreRefused() {
         assertEquals("b8-w10-r50-t2", new LatencyProtocol(10, 50, 8, 2).label());
+        assertEquals("b1-w5-r20-t1-excl", new LatencyProtocol(5, 20, 1, 1, true).label());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LatencyProtocol(1, 1, 1, 1));
         assertTrue(e.getMessage().contains("--repeats"), e.getMessage());

@@ -1,6 +1,9 @@
 package io.nasspark.schema;
 
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -32,6 +35,24 @@ public record TableSchema(
     /** The column called {@code column}. */
     public StructField field(String column) {
         return schema.apply(column);
+    }
+
+    /**
+     * A row of this table from values by column name; columns not given are null.
+     *
+     * @throws IllegalArgumentException naming a key that is not a column
+     */
+    public Row row(Map<String, ?> values) {
+        List<String> columns = columns();
+        Object[] cells = new Object[columns.size()];
+        values.forEach((column, value) -> {
+            int i = columns.indexOf(column);
+            if (i < 0) {
+                throw new IllegalArgumentException("table " + name + " has no column " + column);
+            }
+            cells[i] = value;
+        });
+        return RowFactory.create(cells);
     }
 
     /** The column names, in table order. */

@@ -167,15 +167,8 @@ class TableStoreSparkTest {
     }
 
     private static Row latencyRow(String id, String status, double median) {
-        Object[] values = new Object[Tables.LATENCY.columns().size()];
-        values[Tables.LATENCY.columns().indexOf("id")] = id;
-        values[Tables.LATENCY.columns().indexOf("input_size")] = 32;
-        values[Tables.LATENCY.columns().indexOf("classes")] = 10;
-        values[Tables.LATENCY.columns().indexOf("device")] = "test-cpu";
-        values[Tables.LATENCY.columns().indexOf("protocol")] = "b1-w1-r3-t1";
-        values[Tables.LATENCY.columns().indexOf("median_ms")] = median;
-        values[Tables.LATENCY.columns().indexOf("status")] = status;
-        return RowFactory.create(values);
+        return Tables.LATENCY.row(java.util.Map.of("id", id, "input_size", 32, "classes", 10,
+                "device", "test-cpu", "protocol", "b1-w1-r3-t1", "median_ms", median, "status", status));
     }
 
     @Test

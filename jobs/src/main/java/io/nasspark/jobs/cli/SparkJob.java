@@ -2,6 +2,7 @@ package io.nasspark.jobs.cli;
 
 import io.nasspark.jobs.io.RunLog;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -33,13 +34,22 @@ public abstract class SparkJob implements Callable<Integer> {
     /** The seed to record, or null when the job takes none. */
     protected abstract Long seed();
 
+    /**
+     * Settings this job needs in a session it starts, applied before {@code --conf} (which
+     * wins). A session that is already running (a test's, a notebook's) is used as it is.
+     */
+    protected Map<String, String> sessionSettings(String master) {
+        return Map.of();
+    }
+
     /** Does the work. */
     protected abstract Outcome run(SparkSession spark, String runId);
 
     @Override
     public Integer call() {
         validate();
-        return SparkSessions.using(sparkOptions, "nas " + spec.name(), this::runRecorded);
+        return SparkSessions.using(sparkOptions, "nas " + spec.name(),
+                sessionSettings(SparkSessions.master(sparkOptions)), this::runRecorded);
     }
 
     private int runRecorded(SparkSession spark) {

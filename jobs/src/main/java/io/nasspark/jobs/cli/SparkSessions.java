@@ -27,6 +27,11 @@ public final class SparkSessions {
 
     /** The settings a session for {@code options} gets, in the order they apply. */
     public static Map<String, String> settings(SparkOptions options) {
+        return settings(options, Map.of());
+    }
+
+    /** The settings, with a job's own between the defaults and {@code --conf}. */
+    public static Map<String, String> settings(SparkOptions options, Map<String, String> job) {
         String master = master(options);
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.master", master);
@@ -43,6 +48,7 @@ public final class SparkSessions {
         } else {
             conf.put(IcebergCatalog.CONF_PREFIX + ".warehouse", options.tables());
         }
+        conf.putAll(job);
         conf.putAll(options.conf());
         return conf;
     }
@@ -57,6 +63,10 @@ public final class SparkSessions {
      * else a new one with {@link #settings}. Either way the tables directory is checked first.
      */
     public static SparkSession getOrCreate(SparkOptions options, String appName) {
+        return getOrCreate(options, appName, Map.of());
+    }
+
+    private static SparkSession getOrCreate(SparkOptions options, String appName, Map<String, String> job) {
         prepareTablesDir(options);
         if (SparkSession.getActiveSession().isDefined()) {
             return SparkSession.getActiveSession().get();
@@ -67,7 +77,7 @@ public final class SparkSessions {
         CodeVersion.requireSparkOfBuild(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
                 scala.util.Properties.versionNumberString());
         SparkConf conf = new SparkConf().setAppName(appName);
-        settings(options).forEach(conf::set);
+        settings(options, job).forEach(conf::set);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
@@ -76,9 +86,15 @@ public final class SparkSessions {
      * afterwards only if this call started it.
      */
     public static <T> T using(SparkOptions options, String appName, Function<SparkSession, T> work) {
+        return using(options, appName, Map.of(), work);
+    }
+
+    /** {@link #using(SparkOptions, String, Function)} with a job's own session settings. */
+    public static <T> T using(SparkOptions options, String appName, Map<String, String> job,
+            Function<SparkSession, T> work) {
         boolean starts = SparkSession.getActiveSession().isEmpty()
                 && SparkSession.getDefaultSession().isEmpty();
-        SparkSession spark = getOrCreate(options, appName);
+        SparkSession spark = getOrCreate(options, appName, job);
         try {
             return work.apply(spark);
         } finally {
@@ -122,7 +138,8 @@ public final class SparkSessions {
         return tables.startsWith("file:") ? Path.of(java.net.URI.create(tables)) : Path.of(tables);
     }
 
-    private static String master(SparkOptions options) {
+    /** The master URL a session for {@code options} uses. */
+    public static String master(SparkOptions options) {
         if (options.master() != null) {
             return options.master();
         }

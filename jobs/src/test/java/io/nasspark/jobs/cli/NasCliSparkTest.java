@@ -3,6 +3,7 @@ package io.nasspark.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.schema.Tables;
 import java.util.List;
@@ -17,40 +18,40 @@ class NasCliSparkTest extends SparkTestBase {
         drop();
     }
 
-    private static NasCliTest.Run nas(String... args) {
+    private static CliRun nas(String... args) {
         String[] withTables = new String[args.length + 2];
         System.arraycopy(args, 0, withTables, 0, args.length);
         withTables[args.length] = "--tables";
         withTables[args.length + 1] = WAREHOUSE.toString();
-        return NasCliTest.nas(withTables);
+        return CliRun.nas(withTables);
     }
 
     @Test
     void sampleThenReadItBackWithSql() {
-        NasCliTest.Run sample = nas("sample", "--space", "nb201", "--count", "25", "--seed", "9");
+        CliRun sample = nas("sample", "--space", "nb201", "--count", "25", "--seed", "9");
         assertEquals(0, sample.code(), sample.err());
         assertTrue(sample.out().contains("25 new rows in architectures"), sample.out());
 
-        NasCliTest.Run csv = nas("sql", "SELECT space, count(*) AS n FROM architectures GROUP BY space", "--format", "csv");
+        CliRun csv = nas("sql", "SELECT space, count(*) AS n FROM architectures GROUP BY space", "--format", "csv");
         assertEquals(0, csv.code(), csv.err());
         assertEquals(List.of("space,n", "nb201,25"), csv.out().lines().toList());
 
-        NasCliTest.Run version = nas("sql", "SELECT code_version FROM runs", "--format", "csv");
+        CliRun version = nas("sql", "SELECT code_version FROM runs", "--format", "csv");
         assertTrue(version.out().lines().skip(1).allMatch(v -> v.matches("0\\.1\\.0-SNAPSHOT\\+(\\p{XDigit}{7,}|unknown)(-dirty)?")),
                 version.out());
 
-        NasCliTest.Run runs = nas("sql", "SELECT job, args, seed, status, rows_written FROM runs", "--format", "json");
+        CliRun runs = nas("sql", "SELECT job, args, seed, status, rows_written FROM runs", "--format", "json");
         assertEquals(0, runs.code(), runs.err());
         assertEquals("{\"job\":\"sample\",\"args\":\"sample --space nb201 --count 25 --seed 9 --tables "
                 + WAREHOUSE + "\",\"seed\":9,\"status\":\"succeeded\",\"rows_written\":25}", runs.out().strip());
 
-        NasCliTest.Run table = nas("sql", "SELECT sampler, count(*) AS n FROM architectures GROUP BY sampler");
+        CliRun table = nas("sql", "SELECT sampler, count(*) AS n FROM architectures GROUP BY sampler");
         assertTrue(table.out().contains("permutation  25"), table.out());
     }
 
     @Test
     void aQueryOnAMissingTableIsBadInput() {
-        NasCliTest.Run r = nas("sql", "SELECT * FROM no_such_table");
+        CliRun r = nas("sql", "SELECT * FROM no_such_table");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("no_such_table"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -58,7 +59,7 @@ class NasCliSparkTest extends SparkTestBase {
 
     @Test
     void theDemoWritesBothSpacesAndSummarises() {
-        NasCliTest.Run demo = nas("demo", "--count", "50");
+        CliRun demo = nas("demo", "--count", "50");
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("15,625 new rows"), demo.out());
         assertTrue(demo.out().contains("50 new rows"), demo.out());

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nasspark.jobs.NasCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import static io.nasspark.jobs.CliRun.nas;
+
+import io.nasspark.jobs.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,19 +19,7 @@ class NasCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run nas(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = NasCli.commandLine()
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void assertBadInput(Run r, String expected) {
+        private static void assertBadInput(CliRun r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
         assertTrue(r.err().contains(expected), r.err());
@@ -39,12 +27,12 @@ class NasCliTest {
 
     @Test
     void helpListsEveryJobWithASummary() {
-        Run r = nas("--help");
+        CliRun r = nas("--help");
         assertEquals(0, r.code());
         for (String job : new String[] {"sample", "sql", "describe", "demo"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(job + " ")), job + " in\n" + r.out());
         }
-        Run sample = nas("sample", "--help");
+        CliRun sample = nas("sample", "--help");
         assertTrue(sample.out().contains("--count") && sample.out().contains("--tables"), sample.out());
     }
 
@@ -101,7 +89,7 @@ class NasCliTest {
 
     @Test
     void describeBuildsTheNetworkInDjl() {
-        Run r = nas("describe", "--space", "nb201", "--build", "--arch",
+        CliRun r = nas("describe", "--space", "nb201", "--build", "--arch",
                 "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("params           1,531,546"), r.out());

@@ -1,0 +1,137 @@
+package io.nasspark.jobs.contract;
+
+import io.nasspark.jobs.cli.Progress;
+import io.nasspark.schema.MergeResult;
+import io.nasspark.schema.TableSchema;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Runs an evaluator over the candidates whose output key is not stored yet, one candidate per
+ * Spark task, committing every {@code --commit-every} candidates with one keyed merge.
+ *
+ * <p>The pending candidates are collected on the driver to cut them into batches: they are
+ * light rows (ids and strings), and evaluation costs seconds per candidate, so even a million
+ * of them is a small driver load beside the work.
+ */
+public final class CandidateWork {
+
+    private final SparkSession spark;
+    private final TableSchema output;
+    private final WorkOptions options;
+
+    public CandidateWork(SparkSession spark, TableSchema output, WorkOptions options) {
+        if (!output.columns().contains("status")) {
+            throw new IllegalArgumentException("table " + output.name() + " has no status column");
+        }
+        this.spark = spark;
+        this.output = output;
+        this.options = options;
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param candidates candidates asked for
+     * @param skipped of those, already stored (and not retried)
+     * @param evaluated evaluated in this run
+     * @param failed of those, stored with status failed
+     * @param commits keyed merges committed
+     * @param seconds wall time
+     */
+    public record Result(long candidates, long skipped, long evaluated, long failed, int commits,
+            double seconds) {
+        /** One line for people. */
+        public String summary(String job, String table) {
+            return String.format(Locale.ROOT,
+                    "%s: %,d candidates, %,d already in %s, %,d evaluated (%,d ok, %,d failed) in %d"
+                            + " commit%s; %.1f s",
+                    job, candidates, skipped, table, evaluated, evaluated - failed, failed, commits,
+                    commits == 1 ? "" : "s", seconds);
+        }
+    }
+
+    /**
+     * Evaluates the pending candidates and writes their rows.
+     *
+     * @param candidates input rows; they must carry the output's key columns
+     * @param label names the work in progress lines
+     * @param err where progress lines go
+     */
+    public Result run(Dataset<Row> candidates, CandidateEvaluator evaluator, String label, PrintWriter err) {
+        long start = System.nanoTime();
+        requireKeyColumns(candidates);
+        Seq<String> key = CollectionConverters.asScala(output.key()).toSeq();
+        TableStore store = new TableStore(spark);
+        Dataset<Row> pending = candidates.dropDuplicates(output.key().toArray(String[]::new))
+                .join(store.doneKeys(output, options.retryFailed()), key, "left_anti")
+                .orderBy(output.key().stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new));
+        long total = candidates.select(output.key().stream().map(functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new)).distinct().count();
+        List<Row> todo = pending.collectAsList();
+        LongAccumulator done = spark.sparkContext().longAccumulator(label);
+        PerCandidate perCandidate = new PerCandidate(evaluator, done);
+        int batchSize = batchSize();
+        long failed = 0;
+        int commits = 0;
+        TableStore.MergeMode mode = options.retryFailed()
+                ? TableStore.MergeMode.REPLACE_FAILED : TableStore.MergeMode.INSERT_NEW;
+        try (Progress progress = Progress.start(label, todo.size(), "candidates", done::value, err)) {
+            for (int from = 0; from < todo.size(); from += batchSize) {
+                List<Row> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
+                Dataset<Row> rows = evaluate(batch, pending, perCandidate);
+                try {
+                    failed += rows.where(functions.col("status").equalTo(Tables.FAILED)).count();
+                    MergeResult merged = store.merge(output, rows, mode);
+                    commits += merged.snapshotId() >= 0 ? 1 : 0;
+                } finally {
+                    rows.unpersist();
+                }
+            }
+        }
+        return new Result(total, total - todo.size(), todo.size(), failed, commits,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The batch's output rows, one candidate per task, kept so that counting them and merging
+     * them does not evaluate twice.
+     */
+    private Dataset<Row> evaluate(List<Row> batch, Dataset<Row> pending, PerCandidate perCandidate) {
+        JavaRDD<Row> oneEach = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(batch, batch.size());
+        return spark.createDataFrame(oneEach, pending.schema())
+                .mapPartitions(perCandidate, Encoders.row(output.schema()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    private int batchSize() {
+        if (options.commitEvery() > 0) {
+            return options.commitEvery();
+        }
+        return Math.max(16, 8 * spark.sparkContext().defaultParallelism());
+    }
+
+    private void requireKeyColumns(Dataset<Row> candidates) {
+        List<String> columns = List.of(candidates.columns());
+        for (String k : output.key()) {
+            if (!columns.contains(k)) {
+                throw new IllegalStateException("candidates lack key column " + k + " of " + output.name());
+            }
+        }
+    }
+}

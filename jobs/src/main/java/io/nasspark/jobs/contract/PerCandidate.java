@@ -1,0 +1,68 @@
+package io.nasspark.jobs.contract;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Applies a {@link CandidateEvaluator} to each row of a partition. A candidate whose evaluation
+ * throws, runs out of Java heap or overflows its stack becomes a failed row; the task and the
+ * job go on.
+ */
+final class PerCandidate implements MapPartitionsFunction<Row, Row> {
+
+    /** Longest error text kept in a row. */
+    static final int MAX_ERROR_CHARS = 2_000;
+
+    private final CandidateEvaluator evaluator;
+    private final LongAccumulator done;
+
+    PerCandidate(CandidateEvaluator evaluator, LongAccumulator done) {
+        this.evaluator = evaluator;
+        this.done = done;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> candidates) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return candidates.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row candidate = candidates.next();
+                Row out = evaluateOrRecord(candidate);
+                done.add(1);
+                return out;
+            }
+        };
+    }
+
+    private Row evaluateOrRecord(Row candidate) {
+        try {
+            return evaluator.evaluate(candidate);
+        } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
+            return evaluator.failed(candidate, describe(e));
+        }
+    }
+
+    /** The error and its causes on one line, then the top of the stack: enough to act on. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        StringWriter stack = new StringWriter();
+        e.printStackTrace(new PrintWriter(stack));
+        text.append('\n').append(stack);
+        return text.length() <= MAX_ERROR_CHARS ? text.toString() : text.substring(0, MAX_ERROR_CHARS);
+    }
+}
