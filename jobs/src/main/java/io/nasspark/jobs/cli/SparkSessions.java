@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -78,7 +80,30 @@ public final class SparkSessions {
                 scala.util.Properties.versionNumberString());
         SparkConf conf = new SparkConf().setAppName(appName);
         settings(options, job).forEach(conf::set);
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        if (!conf.get("spark.master").startsWith("local")) {
+            requireExecutorsOfBuild(spark);
+        }
+        return spark;
+    }
+
+    /**
+     * Runs one tiny task to learn the executors' Spark and Scala versions, and stops the
+     * session with a message naming them when they are not the build's.
+     */
+    private static void requireExecutorsOfBuild(SparkSession spark) {
+        try {
+            String[] found = spark.range(0, 1, 1, 1)
+                    .map((MapFunction<Long, String>) i -> org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                            + " " + scala.util.Properties.versionNumberString(), Encoders.STRING())
+                    .first().split(" ");
+            CodeVersion.requireExecutorSparkOfBuild(found[0], found[1]);
+        } catch (RuntimeException e) {
+            spark.stop();
+            throw e instanceof IllegalArgumentException ? e : new IllegalStateException(
+                    "the executors could not run a probe task (is their Spark the build's, "
+                            + org.apache.spark.package$.MODULE$.SPARK_VERSION() + "?): " + e.getMessage(), e);
+        }
     }
 
     /**

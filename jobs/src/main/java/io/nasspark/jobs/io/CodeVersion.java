@@ -27,12 +27,24 @@ public final class CodeVersion {
      * @throws IllegalArgumentException naming both versions when they differ
      */
     public static void requireSparkOfBuild(String runningSpark, String runningScala) {
+        requireSparkOfBuild("runs on", runningSpark, runningScala);
+    }
+
+    /**
+     * As {@link #requireSparkOfBuild(String, String)}, for the Spark the cluster's executors
+     * run (a standalone worker starts executors from its own Spark installation).
+     */
+    public static void requireExecutorSparkOfBuild(String executorSpark, String executorScala) {
+        requireSparkOfBuild("its executors run", executorSpark, executorScala);
+    }
+
+    private static void requireSparkOfBuild(String where, String runningSpark, String runningScala) {
         String spark = BUILD.getProperty("spark", runningSpark);
         String scala = BUILD.getProperty("scala", runningScala);
         if (!sameMinor(spark, runningSpark) || !runningScala.startsWith(scala)) {
             throw new IllegalArgumentException("this jar was built for Spark " + spark + " (Scala "
-                    + scala + ") but runs on Spark " + runningSpark + " (Scala " + runningScala
-                    + "); submit it with a Spark " + spark + " distribution");
+                    + scala + ") but " + where + " Spark " + runningSpark + " (Scala " + runningScala
+                    + "); use a cluster with a Spark " + spark + " distribution");
         }
     }
 

@@ -81,6 +81,23 @@ class StandaloneClusterIT {
 
     @Test
     @Order(2)
+    void latencyIsMeasuredByDjlOnTheExecutors() throws Exception {
+        Path tables = work.resolve("tables-latency");
+        Run sample = run(work, 300, Map.of(), NAS.toString(), "sample", "--space", "nb201", "--count", "6",
+                "--tables", tables.toString());
+        assertEquals(0, sample.exit, sample.output);
+        Run submit = run(work, 420, Map.of(), SUBMIT.toString(), "--conf-file", "standalone",
+                "measure-latency", "--warmup", "2", "--repeats", "5", "--commit-every", "3",
+                "--tables", tables.toString(), "--master", masterUrl);
+        System.out.println("submit measure-latency (exit " + submit.exit + "):\n" + submit.output);
+        assertEquals(0, submit.exit, submit.output);
+        assertTrue(submit.output.contains("6 evaluated (6 ok, 0 failed) in 2 commits"), submit.output);
+        assertEquals("6,6,true", sql(tables, "SELECT count(*), count(DISTINCT id), min(median_ms) > 0 FROM latency"
+                + " WHERE status = 'ok' AND engine LIKE 'PyTorch 2.7.1%'"));
+    }
+
+    @Test
+    @Order(3)
     void secondStartSaysRunningAndStartsNothing() throws Exception {
         List<Long> before = sparkDaemons();
         Run again = cluster("start", "--workers", "2");
@@ -91,7 +108,7 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void unreachableMasterFailsFastWithAClearMessage() throws Exception {
         int nobody = freePort();
         long t0 = System.nanoTime();
@@ -108,7 +125,7 @@ class StandaloneClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void jobSurvivesAWorkerAndItsExecutorKilled() throws Exception {
         long count = 300_000;
         Path tables = work.resolve("tables-fault");

@@ -20,7 +20,11 @@ class CodeVersionTest {
         IllegalArgumentException spark = assertThrows(IllegalArgumentException.class,
                 () -> CodeVersion.requireSparkOfBuild("3.5.1", "2.13.8"));
         assertEquals("this jar was built for Spark 4.1.0 (Scala 2.13) but runs on Spark 3.5.1"
-                + " (Scala 2.13.8); submit it with a Spark 4.1.0 distribution", spark.getMessage());
+                + " (Scala 2.13.8); use a cluster with a Spark 4.1.0 distribution", spark.getMessage());
+        IllegalArgumentException executors = assertThrows(IllegalArgumentException.class,
+                () -> CodeVersion.requireExecutorSparkOfBuild("4.0.1", "2.13.16"));
+        assertTrue(executors.getMessage().contains("but its executors run Spark 4.0.1 (Scala 2.13.16)"),
+                executors.getMessage());
         IllegalArgumentException scala = assertThrows(IllegalArgumentException.class,
                 () -> CodeVersion.requireSparkOfBuild("4.1.0", "2.12.18"));
         assertTrue(scala.getMessage().contains("(Scala 2.12.18)"), scala.getMessage());
