@@ -77,6 +77,7 @@ public final class Tables {
                 column("op_calls", IntegerType, "engine operator calls per forward pass"),
                 column("harness_ms", DoubleType, "estimated cost of the harness in the median, ms"),
                 column("harness_share", DoubleType, "harness_ms / median_ms"),
+                column("energy_mj", DoubleType, "energy of one forward pass in mJ, where a benchmark gives it"),
                 column("engine", StringType, "inference engine and version"),
                 column("cpu_model", StringType, "CPU model of the executor's host"),
                 column("cpu_cores", IntegerType, "logical cores of the executor's host"),
@@ -91,6 +92,82 @@ public final class Tables {
             }),
             List.of("id", "input_size", "classes", "device", "protocol"),
             "inference latency per candidate, device and protocol");
+
+    /**
+     * One row per candidate, task and training recipe: test accuracy after training, measured by
+     * this project or imported from a benchmark table.
+     */
+    public static final TableSchema ACCURACY = new TableSchema(
+            "accuracy",
+            1,
+            new StructType(new StructField[] {
+                key("id", StringType, "candidate id, as in architectures"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                key("task", StringType, "dataset and class subset the network was trained on"),
+                key("recipe", StringType, "training recipe label, or imported for benchmark rows"),
+                column("space", StringType, "search space name"),
+                column("epochs", IntegerType, "training epochs"),
+                column("seed", LongType, "training seed"),
+                column("top1", DoubleType, "top-1 test accuracy, percent"),
+                column("top5", DoubleType, "top-5 test accuracy, percent"),
+                column("train_seconds", DoubleType, "wall time of training"),
+                column("source", StringType, "trained, or imported:<file> for benchmark tables"),
+                column("status", StringType, "ok, or failed with the error"),
+                column("error", StringType, "why the candidate failed"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("id", "input_size", "classes", "task", "recipe"),
+            "test accuracy per candidate, task and training recipe");
+
+    /** One row per trained predictor: what it was fit on, how, and how well it does on unseen rows. */
+    public static final TableSchema PREDICTORS = new TableSchema(
+            "predictors",
+            1,
+            new StructType(new StructField[] {
+                key("predictor_id", StringType, "unique id of the predictor"),
+                column("target", StringType, "latency or accuracy"),
+                column("model", StringType, "mlp, gnn, lut or gbt"),
+                column("space", StringType, "search space it reads"),
+                column("space_version", IntegerType, "search space version it reads"),
+                column("grp", StringType, "device or task group it was fit on"),
+                column("hyper_parameters", StringType, "model settings, key=value pairs"),
+                column("train_rows", LongType, "rows it was fit on"),
+                column("test_rows", LongType, "unseen rows it was judged on"),
+                column("split", StringType, "how the rows were split"),
+                column("seed", LongType, "seed of the split and the fit"),
+                column("rmse", DoubleType, "root mean squared error on the unseen rows"),
+                column("mae", DoubleType, "mean absolute error"),
+                column("mape", DoubleType, "mean absolute percentage error, percent"),
+                column("kendall_tau", DoubleType, "Kendall rank correlation"),
+                column("spearman_rho", DoubleType, "Spearman rank correlation"),
+                column("within_5pct", DoubleType, "share of predictions within 5 % of the truth"),
+                column("within_10pct", DoubleType, "share of predictions within 10 % of the truth"),
+                column("path", StringType, "model files"),
+                column("run_id", StringType, "run that trained it"),
+                column("created_at", TimestampType, "when it was trained"),
+            }),
+            List.of("predictor_id"),
+            "trained latency and accuracy predictors with their held-out metrics");
+
+    /** One row per predictor and candidate: the predicted value. */
+    public static final TableSchema PREDICTIONS = new TableSchema(
+            "predictions",
+            1,
+            new StructType(new StructField[] {
+                key("predictor_id", StringType, "predictor that made the prediction"),
+                key("id", StringType, "candidate id"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                column("space", StringType, "search space name"),
+                column("target", StringType, "latency or accuracy"),
+                column("predicted", DoubleType, "predicted latency in ms, or accuracy in percent"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("predictor_id", "id", "input_size", "classes"),
+            "predictions of stored predictors for stored candidates");
 
     /** One row per job run: what was asked, with which code and seeds, and what came of it. */
     public static final TableSchema RUNS = new TableSchema(
@@ -114,7 +191,7 @@ public final class Tables {
 
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
-        return List.of(ARCHITECTURES, LATENCY, RUNS);
+        return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

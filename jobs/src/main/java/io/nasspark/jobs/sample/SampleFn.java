@@ -1,9 +1,6 @@
 package io.nasspark.jobs.sample;
 
-import io.nasspark.model.Cost;
-import io.nasspark.model.CostModel;
-import io.nasspark.model.FeatureShape;
-import io.nasspark.schema.ArchitectureRow;
+import io.nasspark.jobs.io.Architectures;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.CandidateSampler;
 import io.nasspark.space.GeneSpace;
@@ -42,7 +39,6 @@ public final class SampleFn implements MapPartitionsFunction<Long, Row> {
         CandidateSampler sampler = options.all() ? null : new CandidateSampler(space, options.seed());
         String method = options.method();
         Long seed = options.all() ? null : options.seed();
-        FeatureShape input = FeatureShape.image(3, options.inputSize());
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -55,11 +51,8 @@ public final class SampleFn implements MapPartitionsFunction<Long, Row> {
                 Candidate c = options.all()
                         ? ((GeneSpace) space).candidate(position)
                         : sampler.at(position);
-                Cost cost = CostModel.of(space.network(c, options.inputSize(), options.classes()), input);
                 done.add(1);
-                return new ArchitectureRow(space.id(c), space.name(), space.version(), space.format(c),
-                        space.canonicalId(c), space.encoding(c), cost.flops(), cost.params(),
-                        cost.memoryAccesses(), options.inputSize(), options.classes(), method, seed,
+                return Architectures.row(space, c, options.inputSize(), options.classes(), method, seed,
                         position, runId, createdAt).toRow();
             }
         };

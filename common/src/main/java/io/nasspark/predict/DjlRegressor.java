@@ -1,0 +1,187 @@
+package io.nasspark.predict;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A DJL network regressing one number, trained with Adam on the mean squared error of
+ * standardised targets. Reproducible: weights are drawn from the seed (not the engine's global
+ * generator, which two tasks in one JVM would share) and mini-batches come in a seeded order.
+ *
+ * @param <E> one example's input, which {@link Inputs} batches into arrays
+ */
+final class DjlRegressor<E> {
+
+    static final String WEIGHTS = "weights.params";
+
+    /** Turns examples into the network's input arrays. */
+    interface Inputs<E> {
+        NDList batch(NDManager manager, List<E> examples);
+
+        /** Input shapes of a batch of one, to initialise the network. */
+        Shape[] shapes();
+    }
+
+    /**
+     * How to fit.
+     *
+     * @param epochs passes over the training rows
+     * @param batch rows per step
+     * @param learningRate Adam's step size
+     * @param seed weights and batch order
+     */
+    record Training(int epochs, int batch, float learningRate, long seed) {}
+
+    private final Block block;
+    private final Inputs<E> inputs;
+    private final NDManager manager;
+    private final Standardizer target;
+
+    private DjlRegressor(Block block, Inputs<E> inputs, NDManager manager, Standardizer target) {
+        this.block = block;
+        this.inputs = inputs;
+        this.manager = manager;
+        this.target = target;
+    }
+
+    Standardizer target() {
+        return target;
+    }
+
+    static <E> DjlRegressor<E> fit(Block block, Inputs<E> inputs, List<E> x, double[] y, Standardizer target,
+            Training t) {
+        if (x.isEmpty()) {
+            throw new IllegalArgumentException("no rows to fit");
+        }
+        NDManager keep = NDManager.newBaseManager();
+        try (Model model = Model.newInstance("regressor")) {
+            model.setBlock(block);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(t.learningRate())).build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(inputs.shapes());
+                SplittableRandom rng = new SplittableRandom(t.seed());
+                seedWeights(block, rng);
+                int[] order = new int[x.size()];
+                Arrays.setAll(order, i -> i);
+                for (int epoch = 0; epoch < t.epochs(); epoch++) {
+                    shuffle(order, rng);
+                    for (int from = 0; from < order.length; from += t.batch()) {
+                        step(trainer, inputs, x, y, target, order, from, Math.min(order.length, from + t.batch()));
+                    }
+                }
+                // The weights outlive the trainer and the model: move them to a manager of ours.
+                for (Pair<String, Parameter> p : block.getParameters()) {
+                    p.getValue().getArray().attach(keep);
+                }
+            }
+        }
+        return new DjlRegressor<>(block, inputs, keep, target);
+    }
+
+    private static <E> void step(Trainer trainer, Inputs<E> inputs, List<E> x, double[] y, Standardizer target,
+            int[] order, int from, int to) {
+        try (NDManager batch = trainer.getManager().newSubManager()) {
+            List<E> examples = new ArrayList<>(to - from);
+            float[] ys = new float[to - from];
+            for (int i = from; i < to; i++) {
+                examples.add(x.get(order[i]));
+                ys[i - from] = target.forward(y[order[i]]);
+            }
+            NDList xb = inputs.batch(batch, examples);
+            NDArray yb = batch.create(ys, new Shape(to - from, 1));
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                gc.backward(trainer.getLoss().evaluate(new NDList(yb), trainer.forward(xb)));
+            }
+            trainer.step();
+        }
+    }
+
+    /** Glorot-uniform matrices and zero vectors, drawn from {@code rng}. */
+    static void seedWeights(Block block, SplittableRandom rng) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            float[] values = new float[(int) a.size()];
+            long[] shape = a.getShape().getShape();
+            if (shape.length == 2) {
+                double bound = Math.sqrt(6.0 / (shape[0] + shape[1]));
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+                }
+            }
+            a.set(FloatBuffer.wrap(values));
+        }
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** Predictions for {@code x}, with gradient tracking off. */
+    double[] predict(List<E> x) {
+        Engine.getEngine("PyTorch");
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager batch = manager.newSubManager()) {
+            NDArray out = block.forward(new ParameterStore(batch, false), inputs.batch(batch, x), false)
+                    .singletonOrThrow();
+            float[] z = out.toFloatArray();
+            double[] y = new double[z.length];
+            for (int i = 0; i < z.length; i++) {
+                y[i] = target.inverse(z[i]);
+            }
+            return y;
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    void saveWeights(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve(WEIGHTS)))) {
+            block.saveParameters(out);
+        }
+    }
+
+    static <E> DjlRegressor<E> load(Path dir, Block block, Inputs<E> inputs, Standardizer target) throws IOException {
+        NDManager manager = NDManager.newBaseManager();
+        block.initialize(manager, DataType.FLOAT32, inputs.shapes());
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve(WEIGHTS)))) {
+            block.loadParameters(manager, in);
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IOException("model files in " + dir + " are damaged: " + e.getMessage(), e);
+        }
+        return new DjlRegressor<>(block, inputs, manager, target);
+    }
+}
