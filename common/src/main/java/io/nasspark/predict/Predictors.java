@@ -31,6 +31,16 @@ public final class Predictors {
         };
     }
 
+    /** The kind of the predictor saved in {@code dir}. */
+    public static String kindOf(Path dir) throws IOException {
+        return ModelFiles.read(dir).getProperty("kind", "");
+    }
+
+    /** A saved predictor's settings file, for kinds defined elsewhere. */
+    public static Properties settingsOf(Path dir) throws IOException {
+        return ModelFiles.read(dir);
+    }
+
     /** Loads the predictor saved in {@code dir}. */
     public static Predictor load(Path dir) throws IOException {
         Properties p = ModelFiles.read(dir);

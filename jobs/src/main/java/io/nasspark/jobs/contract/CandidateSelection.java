@@ -45,6 +45,11 @@ public final class CandidateSelection {
         this.limit = limit;
     }
 
+    /** The space asked for, or null for all. */
+    public String space() {
+        return space;
+    }
+
     /** Checks the options before Spark starts. */
     public void validate() {
         if (space != null) {

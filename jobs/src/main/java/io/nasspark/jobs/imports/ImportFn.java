@@ -3,7 +3,6 @@ package io.nasspark.jobs.imports;
 import io.nasspark.jobs.io.Architectures;
 import io.nasspark.schema.ArchitectureRow;
 import io.nasspark.schema.Tables;
-import io.nasspark.space.ArchParseException;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
@@ -75,7 +74,7 @@ final class ImportFn implements MapPartitionsFunction<Row, Row> {
                 Candidate c = s.parse(arch.trim());
                 architecture = Architectures.row(s, c, inputSize, classes, "imported", null, index, runId,
                         createdAt);
-            } catch (ArchParseException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) { // ArchParseException included
                 problems.add(0, "arch does not parse: " + e.getMessage());
             }
         }

@@ -1,0 +1,64 @@
+package io.nasspark.jobs.predict;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The rows a predictor learns from: a stored value per candidate with the candidate's arch
+ * string, and the columns that make a group (one predictor per group).
+ */
+enum TargetRows {
+    LATENCY("median_ms", List.of("space", "device", "protocol", "input_size", "classes")),
+    ACCURACY("top1", List.of("space", "task", "recipe", "input_size", "classes"));
+
+    private final String valueColumn;
+    private final List<String> groupColumns;
+
+    TargetRows(String valueColumn, List<String> groupColumns) {
+        this.valueColumn = valueColumn;
+        this.groupColumns = groupColumns;
+    }
+
+    static TargetRows of(String target) {
+        try {
+            return valueOf(target.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--target must be latency or accuracy, got " + target);
+        }
+    }
+
+    String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    List<String> groupColumns() {
+        return groupColumns;
+    }
+
+    /** Columns: the group columns, then id, arch, space_version, value; only rows with status ok. */
+    Dataset<Row> read(SparkSession spark) {
+        TableStore store = new TableStore(spark);
+        Dataset<Row> values = store.read(this == LATENCY ? Tables.LATENCY : Tables.ACCURACY)
+                .where(col("status").equalTo(Tables.OK));
+        Dataset<Row> architectures = store.read(Tables.ARCHITECTURES)
+                .select("id", "input_size", "classes", "arch", "space_version");
+        Dataset<Row> joined = values.join(architectures,
+                scala.jdk.javaapi.CollectionConverters.asScala(List.of("id", "input_size", "classes")).toSeq());
+        String[] columns = new String[groupColumns.size() + 4];
+        for (int i = 0; i < groupColumns.size(); i++) {
+            columns[i] = groupColumns.get(i);
+        }
+        columns[groupColumns.size()] = "id";
+        columns[groupColumns.size() + 1] = "arch";
+        columns[groupColumns.size() + 2] = "space_version";
+        columns[groupColumns.size() + 3] = valueColumn + " AS value";
+        return joined.selectExpr(columns);
+    }
+}

@@ -1,0 +1,117 @@
+package io.nasspark.jobs.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.SparkTestBase;
+import io.nasspark.model.CostModel;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.schema.IcebergCatalog;
+import io.nasspark.space.Candidate;
+import io.nasspark.space.CandidateSampler;
+import io.nasspark.space.SearchSpace;
+import io.nasspark.space.SearchSpaces;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * train-predictor and predict over a latency table imported from a file the test writes: two
+ * devices whose latency is a fixed function of each network's parameters and FLOPs, so the
+ * expected quality does not depend on timing noise.
+ */
+class PredictorJobsSparkTest extends SparkTestBase {
+
+    @TempDir
+    static Path tmp;
+
+    private static CliRun nas(String args) {
+        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
+    }
+
+    @BeforeAll
+    static void importTwoDevices() throws Exception {
+        drop();
+        SearchSpace nb201 = SearchSpaces.byName("nb201");
+        CandidateSampler sampler = new CandidateSampler(nb201, 21);
+        List<String> lines = new ArrayList<>(List.of("arch,hw,ms"));
+        for (long i = 0; i < 200; i++) {
+            Candidate c = sampler.at(i);
+            var cost = CostModel.of(nb201.network(c, 32, 10), FeatureShape.image(3, 32));
+            double a = 0.8 + cost.params() / 2e5 + Math.sqrt(cost.flops() / 1e6) / 10;
+            double b = 2.0 + cost.flops() / 5e7;
+            lines.add(String.format(Locale.ROOT, "%s,a,%.5f", nb201.format(c), a));
+            lines.add(String.format(Locale.ROOT, "%s,b,%.5f", nb201.format(c), b));
+        }
+        Path csv = tmp.resolve("latency.csv");
+        Files.write(csv, lines);
+        CliRun r = nas("import-table --input " + csv + " --space nb201 --latency-column ms --group-columns hw");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void trainsOnePredictorPerDeviceJudgesItOnUnseenRowsAndAppliesIt() {
+        CliRun mlp = nas("train-predictor --target latency --model mlp --train-size 150 --seed 1");
+        assertEquals(0, mlp.code(), mlp.err());
+        List<Row> stored = spark.sql("SELECT predictor_id, grp, train_rows, test_rows, kendall_tau, within_10pct, path"
+                + " FROM " + IcebergCatalog.qualified("predictors") + " WHERE model = 'mlp' ORDER BY grp").collectAsList();
+        assertEquals(2, stored.size(), mlp.out());
+        for (Row p : stored) {
+            assertEquals(150L, p.getLong(2));
+            assertEquals(50L, p.getLong(3));
+            assertTrue(p.getDouble(4) > 0.8, "tau " + p);
+            assertTrue(Files.isRegularFile(Path.of(p.getString(6), "predictor.properties")));
+        }
+        assertTrue(mlp.out().contains("hw=a") && mlp.out().contains("hw=b"), mlp.out());
+
+        CliRun again = nas("train-predictor --target latency --model mlp --train-size 150 --seed 1");
+        assertEquals(2, again.out().split("\\(stored\\)", -1).length - 1, "a re-run trains nothing: " + again.out());
+
+        String id = stored.get(0).getString(0);
+        CliRun predict = nas("predict --predictor " + id.substring(0, 10) + " --space nb201");
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("over 200 candidates of nb201: 150 new rows in predictions"), predict.out());
+        assertEquals(200L, spark.sql("SELECT count(DISTINCT id) FROM " + IcebergCatalog.qualified("predictions")
+                + " WHERE predictor_id = '" + id + "' AND predicted > 0").first().getLong(0));
+
+        CliRun wrongSpace = nas("predict --predictor " + id + " --space mbconv-small");
+        assertEquals(2, wrongSpace.code());
+        assertTrue(wrongSpace.err().contains("is for space nb201 v1, not for mbconv-small"), wrongSpace.err());
+    }
+
+    @Test
+    void theMllibBaselineTrainsAndPredictsByBroadcast() {
+        CliRun gbt = nas("train-predictor --target latency --model gbt --train-fraction 0.5 --seed 2 --group device=hw=b");
+        assertEquals(0, gbt.code(), gbt.err());
+        Row p = spark.sql("SELECT predictor_id, test_rows, spearman_rho FROM " + IcebergCatalog.qualified("predictors")
+                + " WHERE model = 'gbt'").first();
+        assertEquals(100L, p.getLong(1));
+        assertTrue(p.getDouble(2) > 0.5, gbt.out());
+        CliRun predict = nas("predict --predictor " + p.getString(0));
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("100 new rows in predictions"), predict.out());
+    }
+
+    @Test
+    void splitsThatCannotWorkAreBadInput() {
+        CliRun tooMany = nas("train-predictor --target latency --model lut --train-size 500 --seed 1");
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("has only 200 rows; training on 500"), tooMany.err());
+        CliRun both = nas("train-predictor --target latency --model lut --seed 1");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("give one of --train-size and --train-fraction"), both.err());
+        CliRun group = nas("train-predictor --target latency --model lut --train-size 5 --group task=x");
+        assertEquals(2, group.code());
+        assertTrue(group.err().contains("--group task is not a group column of latency"), group.err());
+        CliRun unknown = nas("predict --predictor ffff0000");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no predictor ffff0000"), unknown.err());
+    }
+}
