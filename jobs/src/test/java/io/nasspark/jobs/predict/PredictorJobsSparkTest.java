@@ -100,6 +100,18 @@ class PredictorJobsSparkTest extends SparkTestBase {
     }
 
     @Test
+    void devicesAreComparedOverTheirSharedCandidates() {
+        CliRun r = nas("compare-devices --space nb201");
+        assertEquals(0, r.code(), r.err());
+        String line = r.out().lines().filter(l -> l.startsWith("hw=a")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        String[] cells = line.trim().split("\\s{2,}");
+        assertTrue(cells[1].startsWith("hw=b"), line);
+        assertEquals("200", cells[2], line);
+        double tau = Double.parseDouble(cells[3]);
+        assertTrue(tau > 0.3 && tau < 1, "related but not identical orders: " + line);
+    }
+
+    @Test
     void splitsThatCannotWorkAreBadInput() {
         CliRun tooMany = nas("train-predictor --target latency --model lut --train-size 500 --seed 1");
         assertEquals(2, tooMany.code());
