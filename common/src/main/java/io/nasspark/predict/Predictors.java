@@ -41,6 +41,11 @@ public final class Predictors {
         return ModelFiles.read(dir);
     }
 
+    /** Writes a predictor's settings file, for kinds defined elsewhere. */
+    public static void writeSettings(Path dir, Properties settings) throws IOException {
+        ModelFiles.write(dir, settings);
+    }
+
     /** Loads the predictor saved in {@code dir}. */
     public static Predictor load(Path dir) throws IOException {
         Properties p = ModelFiles.read(dir);

@@ -82,6 +82,10 @@ public final class CandidateWork {
                 .orderBy(output.key().stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new));
         long total = candidates.select(output.key().stream().map(functions::col)
                 .toArray(org.apache.spark.sql.Column[]::new)).distinct().count();
+        if (total == 0) {
+            throw new IllegalArgumentException(label + ": no stored candidates match the selection;"
+                    + " check --space, --ids and --input-size, or run sample first");
+        }
         List<Row> todo = pending.collectAsList();
         LongAccumulator done = spark.sparkContext().longAccumulator(label);
         PerCandidate perCandidate = new PerCandidate(evaluator, done);
@@ -123,7 +127,9 @@ public final class CandidateWork {
         if (options.commitEvery() > 0) {
             return options.commitEvery();
         }
-        return Math.max(16, 8 * spark.sparkContext().defaultParallelism());
+        // Each batch pays a Spark job and an Iceberg commit; at a few candidates per second per
+        // core, 32 per core keeps that small and a kill loses well under a minute of work.
+        return 32 * Math.max(1, spark.sparkContext().defaultParallelism());
     }
 
     private void requireKeyColumns(Dataset<Row> candidates) {

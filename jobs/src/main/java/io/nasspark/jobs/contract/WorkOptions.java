@@ -12,7 +12,7 @@ public final class WorkOptions {
 
     @Option(names = "--commit-every", paramLabel = "N", defaultValue = "0",
             description = "Candidates per commit; a killed job loses at most the batch in flight"
-                    + " (default: 8 per core of the cluster, at least 16).")
+                    + " (default: 32 per core of the cluster).")
     int commitEvery;
 
     public WorkOptions() {}

@@ -1,6 +1,7 @@
 package io.nasspark.jobs.predict;
 
 import io.nasspark.predict.Predictor;
+import io.nasspark.predict.Predictors;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import java.io.IOException;
@@ -89,14 +90,12 @@ final class GbtPredictor implements Predictor, Serializable {
         Properties p = new Properties();
         p.setProperty("kind", kind());
         p.setProperty("target.log", Boolean.toString(logTarget));
-        try (var out = Files.newOutputStream(dir.resolve("predictor.properties"))) {
-            p.store(out, "nas predictor");
-        }
+        Predictors.writeSettings(dir, p);
     }
 
     /** Loads a saved model; needs the driver's session (MLlib reads its metadata with it). */
     static GbtPredictor load(Path dir) throws IOException {
-        Properties p = io.nasspark.predict.Predictors.settingsOf(dir);
+        Properties p = Predictors.settingsOf(dir);
         return new GbtPredictor(GBTRegressionModel.load(dir.resolve("gbt").toString()),
                 Boolean.parseBoolean(p.getProperty("target.log")));
     }

@@ -84,6 +84,10 @@ class MeasureLatencyJobSparkTest extends SparkTestBase {
         CliRun missing = nas("measure-latency --space nb201");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("table architectures does not exist yet"), missing.err());
+        assertEquals(0, nas("sample --space nb201 --count 2").code());
+        CliRun none = nas("measure-latency --space mbconv-small");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("no stored candidates match the selection"), none.err());
     }
 
     private static String table(String name) {
