@@ -37,14 +37,6 @@ public final class CandidateSelection {
             description = "Only candidates built for this many classes.")
     int classes;
 
-    public CandidateSelection() {}
-
-    public CandidateSelection(String space, Path ids, long limit) {
-        this.space = space;
-        this.ids = ids;
-        this.limit = limit;
-    }
-
     /** The space asked for, or null for all. */
     public String space() {
         return space;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -76,12 +77,12 @@ public final class CandidateWork {
         long start = System.nanoTime();
         requireKeyColumns(candidates);
         Seq<String> key = CollectionConverters.asScala(output.key()).toSeq();
+        Column[] keyColumns = output.key().stream().map(functions::col).toArray(Column[]::new);
         TableStore store = new TableStore(spark);
         Dataset<Row> pending = candidates.dropDuplicates(output.key().toArray(String[]::new))
                 .join(store.doneKeys(output, options.retryFailed()), key, "left_anti")
-                .orderBy(output.key().stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new));
-        long total = candidates.select(output.key().stream().map(functions::col)
-                .toArray(org.apache.spark.sql.Column[]::new)).distinct().count();
+                .orderBy(keyColumns);
+        long total = candidates.select(keyColumns).distinct().count();
         if (total == 0) {
             throw new IllegalArgumentException(label + ": no stored candidates match the selection;"
                     + " check --space, --ids and --input-size, or run sample first");

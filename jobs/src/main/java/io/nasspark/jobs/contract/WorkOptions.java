@@ -15,13 +15,6 @@ public final class WorkOptions {
                     + " (default: 32 per core of the cluster).")
     int commitEvery;
 
-    public WorkOptions() {}
-
-    public WorkOptions(boolean retryFailed, int commitEvery) {
-        this.retryFailed = retryFailed;
-        this.commitEvery = commitEvery;
-    }
-
     public boolean retryFailed() {
         return retryFailed;
     }

@@ -76,11 +76,18 @@ final class PredictFn implements MapPartitionsFunction<Row, Row> {
         List<Row> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            out.add(Tables.PREDICTIONS.row(Map.of("predictor_id", predictorId, "id", r.getAs("id"),
-                    "input_size", r.getAs("input_size"), "classes", r.getAs("classes"), "space", space.name(),
-                    "target", target, "predicted", predicted[i], "run_id", runId, "created_at", createdAt)));
+            out.add(predictionRow(predictorId, r.getAs("id"), r.getAs("input_size"), r.getAs("classes"),
+                    space.name(), target, predicted[i], runId, createdAt));
         }
         done.add(rows.size());
         return out;
+    }
+
+    /** A row of {@code predictions}. */
+    static Row predictionRow(String predictorId, String id, int inputSize, int classes, String space,
+            String target, double predicted, String runId, Timestamp createdAt) {
+        return Tables.PREDICTIONS.row(Map.of("predictor_id", predictorId, "id", id, "input_size", inputSize,
+                "classes", classes, "space", space, "target", target, "predicted", predicted, "run_id", runId,
+                "created_at", createdAt));
     }
 }

@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true)
 public final class TrainPredictorJob extends SparkJob {
 
-    static final List<String> MODELS = List.of("mlp", "gnn", "lut", "gbt");
+    /** The library's predictors, and MLlib's trees. */
+    static final List<String> MODELS = java.util.stream.Stream.concat(Predictors.KINDS.stream(), java.util.stream.Stream.of("gbt"))
+            .toList();
 
     @Option(names = "--target", required = true, paramLabel = "latency|accuracy", description = "What to predict.")
     String target;
@@ -106,18 +108,25 @@ public final class TrainPredictorJob extends SparkJob {
         }
         Column[] groupColumns = rows.groupColumns().stream().map(org.apache.spark.sql.functions::col)
                 .toArray(Column[]::new);
-        List<Row> groups = all.select(groupColumns).distinct().orderBy(groupColumns).collectAsList();
-        if (groups.isEmpty()) {
+        // One read of the joined rows, split into groups here: a group is a few thousand rows.
+        Map<List<Object>, List<Row>> byGroup = new LinkedHashMap<>();
+        Map<List<Object>, Row> groupRows = new LinkedHashMap<>();
+        int n = rows.groupColumns().size();
+        for (Row r : all.orderBy(groupColumns).collectAsList()) {
+            List<Object> values = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                values.add(r.get(i));
+            }
+            byGroup.computeIfAbsent(values, v -> new ArrayList<>()).add(r);
+            groupRows.putIfAbsent(values, r);
+        }
+        if (byGroup.isEmpty()) {
             throw new IllegalArgumentException("no " + target + " rows with status ok"
                     + (group.isEmpty() ? "" : " in group " + group) + "; measure or import some first");
         }
         List<Trained> trained = new ArrayList<>();
-        for (Row g : groups) {
-            Dataset<Row> members = all;
-            for (int i = 0; i < rows.groupColumns().size(); i++) {
-                members = members.where(col(rows.groupColumns().get(i)).equalTo(lit(g.get(i))));
-            }
-            trained.add(trainOne(spark, g, members.collectAsList(), runId));
+        for (Map.Entry<List<Object>, List<Row>> g : byGroup.entrySet()) {
+            trained.add(trainOne(spark, groupRows.get(g.getKey()), g.getValue(), runId));
         }
         long written = trained.stream().filter(t -> !t.existed()).count();
         return new Outcome(written, summary(trained));
@@ -157,9 +166,11 @@ public final class TrainPredictorJob extends SparkJob {
             xs.add(space.parse(r.getString(n + 1)));
         }
         TableStore store = new TableStore(spark);
-        if (store.exists(Tables.PREDICTORS) && store.read(Tables.PREDICTORS)
-                .where(col("predictor_id").equalTo(predictorId)).count() > 0) {
-            Row m = store.read(Tables.PREDICTORS).where(col("predictor_id").equalTo(predictorId)).first();
+        List<Row> stored = store.exists(Tables.PREDICTORS)
+                ? store.read(Tables.PREDICTORS).where(col("predictor_id").equalTo(predictorId)).limit(1).collectAsList()
+                : List.of();
+        if (!stored.isEmpty()) {
+            Row m = stored.get(0);
             return new Trained(predictorId, label, train, new RegressionMetrics(m.<Long>getAs("test_rows"),
                     m.getAs("rmse"), m.getAs("mae"), m.getAs("mape"), m.getAs("kendall_tau"), m.getAs("spearman_rho"),
                     m.getAs("within_5pct"), m.getAs("within_10pct")), true);
@@ -183,9 +194,8 @@ public final class TrainPredictorJob extends SparkJob {
         List<Row> predictions = new ArrayList<>();
         for (int i = 0; i < unseen.size(); i++) {
             Row r = ordered.get(train + i);
-            predictions.add(Tables.PREDICTIONS.row(Map.of("predictor_id", predictorId, "id", r.getString(n),
-                    "input_size", group.getInt(3), "classes", group.getInt(4), "space", space.name(),
-                    "target", target, "predicted", predicted[i], "run_id", runId, "created_at", now)));
+            predictions.add(PredictFn.predictionRow(predictorId, r.getString(n), group.getInt(3), group.getInt(4),
+                    space.name(), target, predicted[i], runId, now));
         }
         store.merge(Tables.PREDICTIONS, spark.createDataFrame(predictions, Tables.PREDICTIONS.schema()));
         Map<String, Object> row = new LinkedHashMap<>();
