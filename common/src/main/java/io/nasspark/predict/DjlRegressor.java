@@ -18,10 +18,10 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.nasspark.model.SeededWeights;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ final class DjlRegressor<E> {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(inputs.shapes());
                 SplittableRandom rng = new SplittableRandom(t.seed());
-                seedWeights(block, rng);
+                SeededWeights.apply(block, SeededWeights.Scheme.GLOROT_MATRICES, rng);
                 int[] order = new int[x.size()];
                 Arrays.setAll(order, i -> i);
                 for (int epoch = 0; epoch < t.epochs(); epoch++) {
@@ -120,22 +120,6 @@ final class DjlRegressor<E> {
                 gc.backward(trainer.getLoss().evaluate(new NDList(yb), trainer.forward(xb)));
             }
             trainer.step();
-        }
-    }
-
-    /** Glorot-uniform matrices and zero vectors, drawn from {@code rng}. */
-    static void seedWeights(Block block, SplittableRandom rng) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray a = p.getValue().getArray();
-            float[] values = new float[(int) a.size()];
-            long[] shape = a.getShape().getShape();
-            if (shape.length == 2) {
-                double bound = Math.sqrt(6.0 / (shape[0] + shape[1]));
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-                }
-            }
-            a.set(FloatBuffer.wrap(values));
         }
     }
 
