@@ -52,7 +52,7 @@ public record DeviceProfile(
     }
 
     /** Read from the kernel: asking the resolver could send a DNS query. */
-    private static String hostName() {
+    public static String hostName() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
         } catch (IOException | SecurityException e) {

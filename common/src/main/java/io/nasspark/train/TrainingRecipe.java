@@ -21,7 +21,8 @@ import java.util.Locale;
  * @param seed initial weights and shuffling, mixed with the candidate id
  */
 public record TrainingRecipe(int epochs, int batch, int images, String optimizer, float learningRate,
-        float momentum, float weightDecay, String schedule, boolean shuffle, long seed) {
+        float momentum, float weightDecay, String schedule, boolean shuffle, long seed)
+        implements java.io.Serializable {
 
     public TrainingRecipe {
         if (epochs < 1) {

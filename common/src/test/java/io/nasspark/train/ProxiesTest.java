@@ -44,4 +44,28 @@ class ProxiesTest {
                 () -> new TrainingRecipe(3, 64, 0, "rmsprop", 0.05f, 0.9f, 0f, "cosine", false, 0));
         assertTrue(e.getMessage().contains("--optimizer"), e.getMessage());
     }
+
+    @Test
+    void rankingOfAProxyComesWithABootstrapInterval() {
+        int n = 60;
+        double[] acc = new double[n];
+        double[] perfect = new double[n];
+        double[] noise = new double[n];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            acc[i] = 50 + i * 0.5;
+            perfect[i] = Math.log(1 + i);
+            noise[i] = rng.nextDouble();
+        }
+        ProxyRanking p = ProxyRanking.of(perfect, acc, 200, 0.95, 1);
+        assertEquals(1.0, p.tau(), 1e-12);
+        assertEquals(1.0, p.rho(), 1e-12);
+        assertTrue(p.tauLow() > 0.99, p.toString());
+        ProxyRanking r = ProxyRanking.of(noise, acc, 500, 0.95, 1);
+        assertTrue(r.tauLow() < r.tau() && r.tau() < r.tauHigh(), r.toString());
+        assertTrue(r.tauLow() < 0 && r.tauHigh() > 0, "an unrelated score's interval should straddle 0: " + r);
+        assertTrue(r.rhoHigh() - r.rhoLow() > 0.2, r.toString());
+        assertEquals(r, ProxyRanking.of(noise, acc, 500, 0.95, 1), "same seed, same interval");
+        assertThrows(IllegalArgumentException.class, () -> ProxyRanking.of(new double[2], new double[2], 10, 0.9, 1));
+    }
 }

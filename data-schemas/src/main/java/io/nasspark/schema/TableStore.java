@@ -129,7 +129,12 @@ public final class TableStore {
          * Replace the stored row when its {@code status} is {@link Tables#FAILED}, keep it
          * otherwise ({@code --retry-failed}).
          */
-        REPLACE_FAILED
+        REPLACE_FAILED,
+        /**
+         * Replace the stored row: for tables derived from others (a study) and for rows that a
+         * deterministic evaluation writes the same way each time.
+         */
+        REPLACE
     }
 
     /**
@@ -175,6 +180,9 @@ public final class TableStore {
     private static String matchedClause(TableSchema table, MergeMode mode) {
         if (mode == MergeMode.INSERT_NEW) {
             return " WHEN MATCHED AND false THEN DELETE"; // never fires; see the class comment
+        }
+        if (mode == MergeMode.REPLACE) {
+            return " WHEN MATCHED THEN UPDATE SET *";
         }
         if (!table.columns().contains("status")) {
             throw new IllegalArgumentException("table " + table.name()

@@ -25,6 +25,11 @@ public final class Tables {
      * says why, and a run with {@code --retry-failed} evaluates it again.
      */
     public static final String FAILED = "failed";
+    /**
+     * Status of a training row whose loss stopped being a finite number; the row says at which
+     * epoch. Training is deterministic, so a re-run does not try it again.
+     */
+    public static final String DIVERGED = "diverged";
 
     /** One row per candidate network and input shape, with its analytic cost. */
     public static final TableSchema ARCHITECTURES = new TableSchema(
@@ -169,6 +174,103 @@ public final class Tables {
             List.of("predictor_id", "id", "input_size", "classes"),
             "predictions of stored predictors for stored candidates");
 
+    /** One row per candidate, task and recipe trained by {@code score}: how the run went. */
+    public static final TableSchema TRAINING_RUNS = new TableSchema(
+            "training_runs",
+            1,
+            new StructType(new StructField[] {
+                key("id", StringType, "candidate id, as in architectures"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                key("task", StringType, "dataset the network was trained on"),
+                key("recipe", StringType, "training recipe label: optimizer, schedule, epochs, batch, images, seed"),
+                column("space", StringType, "search space name"),
+                column("epochs", IntegerType, "training epochs"),
+                column("batch", IntegerType, "images per step"),
+                column("images", IntegerType, "training images per epoch"),
+                column("steps", IntegerType, "optimizer steps taken"),
+                column("init_seed", LongType, "seed of the initial weights: the recipe's seed mixed with the id"),
+                column("threads", IntegerType, "intra-op threads of the task"),
+                column("first_loss", DoubleType, "mean loss of the first epoch"),
+                column("final_loss", DoubleType, "mean loss of the last epoch"),
+                column("diverged_epoch", IntegerType, "epoch whose loss first was not finite, if diverged"),
+                column("train_seconds", DoubleType, "wall time of the training epochs"),
+                column("images_per_second", DoubleType, "training throughput"),
+                column("host", StringType, "executor host name"),
+                column("status", StringType, "ok, diverged, or failed with the error"),
+                column("error", StringType, "why the candidate failed or diverged"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("id", "input_size", "classes", "task", "recipe"),
+            "short training runs of candidates, one per candidate, task and recipe");
+
+    /** One row per training run, epoch and batch: the loss BTE and TSE are computed from. */
+    public static final TableSchema BATCH_LOSSES = new TableSchema(
+            "batch_losses",
+            1,
+            new StructType(new StructField[] {
+                key("id", StringType, "candidate id"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                key("task", StringType, "dataset"),
+                key("recipe", StringType, "training recipe label"),
+                key("epoch", IntegerType, "epoch, from 1"),
+                key("batch", IntegerType, "batch within the epoch, from 0; the same images in every epoch"),
+                column("loss", DoubleType, "mean cross-entropy of the batch before its step"),
+                column("run_id", StringType, "run that wrote the row"),
+            }),
+            List.of("id", "input_size", "classes", "task", "recipe", "epoch", "batch"),
+            "the training loss of every batch of every scoring run");
+
+    /** One row per candidate, task, recipe and proxy: the proxy's value and what it cost. */
+    public static final TableSchema PROXY_SCORES = new TableSchema(
+            "proxy_scores",
+            1,
+            new StructType(new StructField[] {
+                key("id", StringType, "candidate id"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                key("task", StringType, "dataset"),
+                key("recipe", StringType, "training recipe label of the run the proxy came from"),
+                key("proxy", StringType, "bte, tse, jacov, params or flops"),
+                column("space", StringType, "search space name"),
+                column("value", DoubleType, "the proxy as defined"),
+                column("score", DoubleType, "the value oriented so that higher predicts higher accuracy"),
+                column("seconds", DoubleType, "wall time the proxy cost"),
+                column("status", StringType, "ok, or failed (e.g. a constant Jacobian)"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("id", "input_size", "classes", "task", "recipe", "proxy"),
+            "accuracy proxies per candidate: BTE, TSE, Jacobian covariance, parameters, FLOPs");
+
+    /** One row per study group and proxy: how well the proxy ranks candidates by accuracy. */
+    public static final TableSchema PROXY_STUDY = new TableSchema(
+            "proxy_study",
+            1,
+            new StructType(new StructField[] {
+                key("grp", StringType, "group the candidates were ranked within, key=value pairs"),
+                key("proxy", StringType, "proxy name"),
+                key("proxy_recipe", StringType, "recipe of the scoring runs"),
+                key("accuracy_recipe", StringType, "recipe of the accuracy runs"),
+                column("candidates", LongType, "candidates with both a proxy score and an accuracy"),
+                column("kendall_tau", DoubleType, "Kendall rank correlation of score and top-1"),
+                column("tau_low", DoubleType, "lower end of the bootstrap confidence interval of tau"),
+                column("tau_high", DoubleType, "upper end"),
+                column("spearman_rho", DoubleType, "Spearman rank correlation of score and top-1"),
+                column("rho_low", DoubleType, "lower end of the bootstrap confidence interval of rho"),
+                column("rho_high", DoubleType, "upper end"),
+                column("confidence", DoubleType, "confidence level of the intervals"),
+                column("resamples", IntegerType, "bootstrap resamples"),
+                column("seed", LongType, "seed of the resampling"),
+                column("seconds_per_candidate", DoubleType, "mean cost of the proxy per candidate"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("grp", "proxy", "proxy_recipe", "accuracy_recipe"),
+            "rank correlation of each proxy with trained accuracy, with bootstrap intervals");
+
     /** One row per job run: what was asked, with which code and seeds, and what came of it. */
     public static final TableSchema RUNS = new TableSchema(
             "runs",
@@ -191,7 +293,8 @@ public final class Tables {
 
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
-        return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, RUNS);
+        return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, TRAINING_RUNS, BATCH_LOSSES,
+                PROXY_SCORES, PROXY_STUDY, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

@@ -6,7 +6,9 @@ import io.nasspark.schema.TableSchema;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -16,6 +18,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import scala.collection.immutable.Seq;
@@ -34,6 +38,10 @@ public final class CandidateWork {
     private final SparkSession spark;
     private final TableSchema output;
     private final WorkOptions options;
+    private final List<Derived> derived = new ArrayList<>();
+
+    /** A table whose rows are made from each batch's result rows. */
+    private record Derived(TableSchema table, Function<Dataset<Row>, Dataset<Row>> rows) {}
 
     public CandidateWork(SparkSession spark, TableSchema output, WorkOptions options) {
         if (!output.columns().contains("status")) {
@@ -42,6 +50,18 @@ public final class CandidateWork {
         this.spark = spark;
         this.output = output;
         this.options = options;
+    }
+
+    /**
+     * Also writes {@code table}, with rows made by {@code rows} from each batch's result rows
+     * (the output's columns and the evaluator's extra columns). Each batch commits these tables
+     * first and the output table last, so a candidate counts as done only once everything it
+     * produced is stored; a batch cut off in between is evaluated again and its derived rows
+     * replaced by the same values.
+     */
+    public CandidateWork alsoWriting(TableSchema table, Function<Dataset<Row>, Dataset<Row>> rows) {
+        derived.add(new Derived(table, rows));
+        return this;
     }
 
     /**
@@ -88,6 +108,7 @@ public final class CandidateWork {
                     + " check --space, --ids and --input-size, or run sample first");
         }
         List<Row> todo = pending.collectAsList();
+        Column[] outputColumns = output.columns().stream().map(functions::col).toArray(Column[]::new);
         LongAccumulator done = spark.sparkContext().longAccumulator(label);
         PerCandidate perCandidate = new PerCandidate(evaluator, done);
         int batchSize = batchSize();
@@ -98,10 +119,14 @@ public final class CandidateWork {
         try (Progress progress = Progress.start(label, todo.size(), "candidates", done::value, err)) {
             for (int from = 0; from < todo.size(); from += batchSize) {
                 List<Row> batch = todo.subList(from, Math.min(todo.size(), from + batchSize));
-                Dataset<Row> rows = evaluate(batch, pending, perCandidate);
+                Dataset<Row> rows = evaluate(batch, pending, perCandidate, evaluator);
                 try {
                     failed += rows.where(functions.col("status").equalTo(Tables.FAILED)).count();
-                    MergeResult merged = store.merge(output, rows, mode);
+                    for (Derived d : derived) {
+                        MergeResult m = store.merge(d.table(), d.rows().apply(rows), TableStore.MergeMode.REPLACE);
+                        commits += m.snapshotId() >= 0 ? 1 : 0;
+                    }
+                    MergeResult merged = store.merge(output, rows.select(outputColumns), mode);
                     commits += merged.snapshotId() >= 0 ? 1 : 0;
                 } finally {
                     rows.unpersist();
@@ -116,11 +141,16 @@ public final class CandidateWork {
      * The batch's output rows, one candidate per task, kept so that counting them and merging
      * them does not evaluate twice.
      */
-    private Dataset<Row> evaluate(List<Row> batch, Dataset<Row> pending, PerCandidate perCandidate) {
+    private Dataset<Row> evaluate(List<Row> batch, Dataset<Row> pending, PerCandidate perCandidate,
+            CandidateEvaluator evaluator) {
         JavaRDD<Row> oneEach = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(batch, batch.size());
+        StructType result = output.schema();
+        for (StructField extra : evaluator.extraColumns()) {
+            result = result.add(extra);
+        }
         return spark.createDataFrame(oneEach, pending.schema())
-                .mapPartitions(perCandidate, Encoders.row(output.schema()))
+                .mapPartitions(perCandidate, Encoders.row(result))
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
 

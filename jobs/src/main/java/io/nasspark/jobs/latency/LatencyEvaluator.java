@@ -1,6 +1,7 @@
 package io.nasspark.jobs.latency;
 
 import io.nasspark.jobs.contract.CandidateEvaluator;
+import io.nasspark.jobs.contract.StoredCandidates;
 import io.nasspark.latency.DeviceProfile;
 import io.nasspark.latency.LatencyMeter;
 import io.nasspark.latency.LatencyProtocol;
@@ -44,7 +45,7 @@ final class LatencyEvaluator implements CandidateEvaluator {
                     + "', not the run's device '" + device + "'; give --device to group them anyway");
         }
         SearchSpace space = SearchSpaces.byName(candidate.getAs("space"));
-        Candidate c = parseStored(space, candidate);
+        Candidate c = StoredCandidates.parse(space, candidate);
         int size = candidate.<Integer>getAs("input_size");
         LatencyMeter.Measurement m = LatencyMeter.measure(
                 space.network(c, size, candidate.<Integer>getAs("classes")), FeatureShape.image(3, size), protocol);
@@ -65,24 +66,6 @@ final class LatencyEvaluator implements CandidateEvaluator {
         row.put("jvm", profile.jvm());
         row.put("host", profile.host());
         return Tables.LATENCY.row(row);
-    }
-
-    /**
-     * The candidate a stored row describes, checked against its id: a row written by another
-     * version of the space must not be measured as if it were this one.
-     */
-    static Candidate parseStored(SearchSpace space, Row stored) {
-        int version = stored.<Integer>getAs("space_version");
-        if (version != space.version()) {
-            throw new IllegalStateException("candidate is of " + space.name() + " v" + version
-                    + " but this build has v" + space.version());
-        }
-        Candidate c = space.parse(stored.getAs("arch"));
-        if (!space.id(c).equals(stored.getAs("id"))) {
-            throw new IllegalStateException("arch '" + stored.getAs("arch") + "' does not hash to its id "
-                    + stored.getAs("id"));
-        }
-        return c;
     }
 
     @Override

@@ -1,0 +1,82 @@
+package io.nasspark.jobs.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.nasspark.jobs.cli.SparkJob;
+import io.nasspark.jobs.contract.CandidateSelection;
+import io.nasspark.jobs.contract.CandidateWork;
+import io.nasspark.jobs.contract.WorkOptions;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import io.nasspark.train.TrainingRecipe;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code nas train-accuracy}: train stored candidates for K epochs and record their test accuracy. */
+@Command(name = "train-accuracy",
+        description = "Train each selected candidate for K epochs (shuffled batches, seeded) on the executors and"
+                + " write its top-1 and top-5 test accuracy to the accuracy table.",
+        mixinStandardHelpOptions = true)
+public final class TrainAccuracyJob extends SparkJob {
+
+    @Mixin
+    CandidateSelection selection;
+
+    @Mixin
+    WorkOptions work;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--test-images", paramLabel = "N", defaultValue = "0",
+            description = "Judge on the first N test images, 0 for all (default: ${DEFAULT-VALUE}).")
+    int testImages;
+
+    private TrainingRecipe recipe;
+    private int classes;
+
+    @Override
+    protected void validate() {
+        selection.validate();
+        work.validate();
+        if (testImages < 0) {
+            throw new IllegalArgumentException("--test-images must not be negative, got " + testImages);
+        }
+        recipe = training.recipe(10, 10_000, true);
+        classes = TrainingData.check(training.dataset(), recipe);
+    }
+
+    @Override
+    protected Long seed() {
+        return training.seed();
+    }
+
+    @Override
+    protected Outcome run(SparkSession spark, String runId) {
+        String task = TrainingData.task(training.dataset());
+        int threads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        AccuracyEvaluator evaluator = new AccuracyEvaluator(new CandidateTraining(training.dataset(), recipe, threads),
+                task, testImages, runId);
+        Dataset<Row> candidates = TrainingJobs.matchingClasses(selection.select(spark), classes, training.dataset())
+                .withColumn("task", lit(task))
+                .withColumn("recipe", lit(evaluator.recipeLabel()));
+        CandidateWork.Result r = new CandidateWork(spark, Tables.ACCURACY, work)
+                .run(candidates, evaluator, "train-accuracy", spec.commandLine().getErr());
+        Row stats = new TableStore(spark).read(Tables.ACCURACY).where(col("run_id").equalTo(runId))
+                .agg(functions.avg("top1"), functions.max("top1"), functions.avg("train_seconds"),
+                        functions.sum(functions.when(col("status").equalTo(Tables.DIVERGED), 1).otherwise(0)))
+                .first();
+        String line = stats.isNullAt(0) ? "" : String.format(Locale.ROOT,
+                "%n  top-1 mean %.2f %%, best %.2f %%; %.1f s per candidate; %d diverged", stats.getDouble(0),
+                stats.getDouble(1), stats.getDouble(2), stats.getLong(3));
+        return new Outcome(r.evaluated(), r.summary("train-accuracy", Tables.ACCURACY.name())
+                + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, evaluator.recipeLabel()) + line);
+    }
+}
