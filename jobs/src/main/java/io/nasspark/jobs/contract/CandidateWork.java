@@ -39,6 +39,7 @@ public final class CandidateWork {
     private final TableSchema output;
     private final WorkOptions options;
     private final List<Derived> derived = new ArrayList<>();
+    private int perCore = 32;
 
     /** A table whose rows are made from each batch's result rows. */
     private record Derived(TableSchema table, Function<Dataset<Row>, Dataset<Row>> rows) {}
@@ -61,6 +62,19 @@ public final class CandidateWork {
      */
     public CandidateWork alsoWriting(TableSchema table, Function<Dataset<Row>, Dataset<Row>> rows) {
         derived.add(new Derived(table, rows));
+        return this;
+    }
+
+    /**
+     * Candidates per core in a batch when {@code --commit-every} is not given. Each batch pays a
+     * Spark job and one commit per table, and a kill loses the batch in flight: the default 32
+     * suits evaluations of a second or so; jobs that train for minutes want 1 or 2.
+     */
+    public CandidateWork batchPerCore(int candidates) {
+        if (candidates < 1) {
+            throw new IllegalArgumentException("batches need at least one candidate per core");
+        }
+        perCore = candidates;
         return this;
     }
 
@@ -158,9 +172,7 @@ public final class CandidateWork {
         if (options.commitEvery() > 0) {
             return options.commitEvery();
         }
-        // Each batch pays a Spark job and an Iceberg commit; at a few candidates per second per
-        // core, 32 per core keeps that small and a kill loses well under a minute of work.
-        return 32 * Math.max(1, spark.sparkContext().defaultParallelism());
+        return perCore * Math.max(1, spark.sparkContext().defaultParallelism());
     }
 
     private void requireKeyColumns(Dataset<Row> candidates) {

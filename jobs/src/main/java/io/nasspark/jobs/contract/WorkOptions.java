@@ -12,7 +12,7 @@ public final class WorkOptions {
 
     @Option(names = "--commit-every", paramLabel = "N", defaultValue = "0",
             description = "Candidates per commit; a killed job loses at most the batch in flight"
-                    + " (default: 32 per core of the cluster).")
+                    + " (default: per core of the cluster, 32 for latency, 2 for training).")
     int commitEvery;
 
     public boolean retryFailed() {

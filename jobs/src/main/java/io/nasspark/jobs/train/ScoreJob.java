@@ -82,7 +82,7 @@ public final class ScoreJob extends SparkJob {
         int threads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         ScoreEvaluator evaluator = new ScoreEvaluator(new CandidateTraining(training.dataset(), recipe, threads), task,
                 new LinkedHashSet<>(proxies), runId);
-        CandidateWork.Result r = new CandidateWork(spark, Tables.TRAINING_RUNS, work)
+        CandidateWork.Result r = new CandidateWork(spark, Tables.TRAINING_RUNS, work).batchPerCore(2)
                 .alsoWriting(Tables.BATCH_LOSSES, rows -> rows
                         .select(col("id"), col("input_size"), col("classes"), col("task"), col("recipe"),
                                 explode(col("losses")).as("l"), col("run_id"))

@@ -67,7 +67,7 @@ public final class TrainAccuracyJob extends SparkJob {
         Dataset<Row> candidates = TrainingJobs.matchingClasses(selection.select(spark), classes, training.dataset())
                 .withColumn("task", lit(task))
                 .withColumn("recipe", lit(evaluator.recipeLabel()));
-        CandidateWork.Result r = new CandidateWork(spark, Tables.ACCURACY, work)
+        CandidateWork.Result r = new CandidateWork(spark, Tables.ACCURACY, work).batchPerCore(2)
                 .run(candidates, evaluator, "train-accuracy", spec.commandLine().getErr());
         Row stats = new TableStore(spark).read(Tables.ACCURACY).where(col("run_id").equalTo(runId))
                 .agg(functions.avg("top1"), functions.max("top1"), functions.avg("train_seconds"),

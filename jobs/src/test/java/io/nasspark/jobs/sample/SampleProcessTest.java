@@ -3,15 +3,13 @@ package io.nasspark.jobs.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nasspark.jobs.NasCli;
+import io.nasspark.jobs.NasProcess;
 import io.nasspark.space.CandidateSampler;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -109,34 +107,11 @@ class SampleProcessTest {
     }
 
     private Process nas(String... args) throws IOException, InterruptedException {
-        Process p = start(args[0], args);
-        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("nas " + args[0] + " did not finish in " + LIMIT_SECONDS + " s");
-        }
-        return p;
+        return new NasProcess(tmp, "local[2]", LIMIT_SECONDS).run(args);
     }
 
-    /** The nas command in a JVM of its own, with this JVM's classpath and module options. */
     private Process start(String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(NasCli.class.getName());
-        command.addAll(List.of(args));
-        command.add("--master");
-        command.add("local[2]");
-        command.add("--conf");
-        command.add("spark.local.dir=" + tmp.resolve("spark-local"));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(tmp.toFile())
-                .redirectOutput(tmp.resolve(name + ".out").toFile())
-                .redirectError(tmp.resolve(name + ".err").toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        return pb.start();
+        return new NasProcess(tmp, "local[2]", LIMIT_SECONDS).start(name, args);
     }
 
     private static List<Path> parquetFiles(Path dir) throws IOException {
