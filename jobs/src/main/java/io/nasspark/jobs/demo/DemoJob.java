@@ -1,5 +1,9 @@
 package io.nasspark.jobs.demo;
 
+import io.nasspark.jobs.NasCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
 import io.nasspark.jobs.sample.SampleJob;
@@ -13,12 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nas demo}: the pipeline as far as it exists, on the embedded default. Today it samples
- * every NAS-Bench-201 cell and a draw of the small MBConv space, then summarises the table.
+ * {@code nas demo}: the pipeline as far as it exists, on the embedded default. It samples every
+ * NAS-Bench-201 cell and a draw of the small MBConv space, summarises the table, then scores a
+ * handful of cells on Fashion-MNIST (BTE, TSE, Jacobian covariance) with the score job.
  */
 @Command(name = "demo",
-        description = "Run the pipeline that exists so far (sample nb201 and mbconv-small) and"
-                + " summarise what it wrote.",
+        description = "Run the pipeline that exists so far (sample nb201 and mbconv-small, score a few nb201"
+                + " cells on Fashion-MNIST) and summarise what it wrote.",
         mixinStandardHelpOptions = true)
 public final class DemoJob extends SparkJob {
 
@@ -30,6 +35,10 @@ public final class DemoJob extends SparkJob {
             description = "Seed of every draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--score", paramLabel = "N", defaultValue = "6",
+            description = "nb201 cells to score on Fashion-MNIST at 16 px, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int score;
+
     private List<SampleOptions> steps;
 
     @Override
@@ -37,6 +46,9 @@ public final class DemoJob extends SparkJob {
         steps = List.of(
                 new SampleOptions("nb201", 0, true, seed, false, 0, 0, 0),
                 new SampleOptions("mbconv-small", count, false, seed, false, 0, 0, 0));
+        if (score < 0) {
+            throw new IllegalArgumentException("--score must not be negative, got " + score);
+        }
     }
 
     @Override
@@ -62,7 +74,36 @@ public final class DemoJob extends SparkJob {
                 + " FROM " + IcebergCatalog.qualified("architectures")
                 + " GROUP BY space ORDER BY space");
         summary.append('\n').append(TablePrinter.table(table.columns(), table.collectAsList()));
+        if (score > 0) {
+            summary.append('\n').append(scoreAFew(spark, runId));
+        }
         summary.append("\nRead the tables with: bin/nas sql \"SELECT * FROM architectures LIMIT 5\"");
         return new Outcome(added, summary.toString());
+    }
+
+    /**
+     * Samples {@link #score} nb201 cells at 16 px (a resolution of their own, so they do not
+     * mix with the 32 px rows) and runs the score job on them in this session.
+     */
+    private String scoreAFew(SparkSession spark, String runId) {
+        SampleJob.run(spark, new SampleOptions("nb201", score, false, seed, false, 16, 0, 0), runId,
+                spec.commandLine().getErr());
+        StringWriter out = new StringWriter();
+        int code = NasCli.commandLine().setOut(new PrintWriter(out)).setErr(spec.commandLine().getErr())
+                .execute("score", "--space", "nb201", "--input-size", "16", "--limit", Integer.toString(score),
+                        "--limit-images", "256", "--batch", "32", "--seed", Long.toString(seed),
+                        "--tables", sparkOptions.tables());
+        if (code != 0) {
+            throw new IllegalStateException("demo: scoring failed (exit " + code + ")");
+        }
+        Dataset<Row> proxies = spark.sql("SELECT a.arch, round(max(CASE WHEN proxy = 'bte' THEN value END), 4) AS bte,"
+                + " round(max(CASE WHEN proxy = 'tse' THEN value END), 2) AS tse,"
+                + " round(max(CASE WHEN proxy = 'jacov' THEN value END), 1) AS jacov,"
+                + " max(CASE WHEN proxy = 'params' THEN CAST(value AS BIGINT) END) AS params"
+                + " FROM " + IcebergCatalog.qualified("proxy_scores") + " p JOIN "
+                + IcebergCatalog.qualified("architectures") + " a USING (id, input_size, classes)"
+                + " WHERE p.input_size = 16 GROUP BY a.arch ORDER BY bte DESC");
+        return out + "\nProxies of the scored cells (higher BTE: faster, steadier loss decrease):\n"
+                + TablePrinter.table(proxies.columns(), proxies.collectAsList());
     }
 }

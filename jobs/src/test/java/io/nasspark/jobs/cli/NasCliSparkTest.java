@@ -58,15 +58,18 @@ class NasCliSparkTest extends SparkTestBase {
     }
 
     @Test
-    void theDemoWritesBothSpacesAndSummarises() {
-        CliRun demo = nas("demo", "--count", "50");
+    void theDemoWritesBothSpacesScoresAFewCellsAndSummarises() {
+        CliRun demo = nas("demo", "--count", "50", "--score", "2");
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("15,625 new rows"), demo.out());
         assertTrue(demo.out().contains("50 new rows"), demo.out());
         assertTrue(demo.out().lines().anyMatch(l -> l.startsWith("nb201") && l.contains("15625") && l.contains("6466")),
                 demo.out());
-        assertEquals(15_675L, spark.read().table("architectures").count());
-        assertTrue(spark.catalog().tableExists("runs") && spark.table("runs").count() == 1);
+        assertEquals(15_677L, spark.read().table("architectures").count(), "all cells, 50 MBConv, 2 cells at 16 px");
+        assertTrue(demo.out().contains("score: 2 candidates") && demo.out().contains("Proxies of the scored cells"),
+                demo.out());
+        assertEquals(2 * 5, spark.read().table("proxy_scores").count(), "2 cells x bte, tse, jacov, params, flops");
+        assertTrue(spark.catalog().tableExists("runs") && spark.table("runs").count() == 2, "demo and its score run");
         assertTrue(Tables.all().size() >= 2);
     }
 }

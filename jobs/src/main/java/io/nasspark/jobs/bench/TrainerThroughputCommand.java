@@ -1,0 +1,83 @@
+package io.nasspark.jobs.bench;
+
+import io.nasspark.data.Datasets;
+import io.nasspark.data.ImageSet;
+import io.nasspark.model.CostModel;
+import io.nasspark.model.DjlNetworkBuilder;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.model.Layer;
+import io.nasspark.train.ImageBatches;
+import io.nasspark.train.ImageTrainer;
+import io.nasspark.train.TrainingRecipe;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code nas bench-trainer}: training throughput of this project's trainer on a fixed small CNN
+ * over Fashion-MNIST, for comparison with the same network in PyTorch from Python
+ * ({@code bin/bench_trainer.py}, run side by side by {@code bin/bench-trainer}).
+ */
+@Command(name = "bench-trainer",
+        description = "Benchmark: images per second of the DJL trainer on a fixed 3-conv CNN over Fashion-MNIST"
+                + " (the network bin/bench_trainer.py builds in PyTorch).",
+        mixinStandardHelpOptions = true)
+public final class TrainerThroughputCommand implements Callable<Integer> {
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--images", defaultValue = "3200",
+            description = "Images per timed epoch (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed epochs; the best counts (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Spec
+    CommandSpec spec;
+
+    /** conv3x3(1→32)-BN-ReLU, conv3x3(32→64, /2)-BN-ReLU, conv3x3(64→128, /2)-BN-ReLU, global pool, linear(128→10). */
+    static Layer network() {
+        return new Layer.Sequence(List.of(
+                new Layer.Conv(1, 32, 3, 1, 1), new Layer.BatchNorm(32), relu(),
+                new Layer.Conv(32, 64, 3, 2, 1), new Layer.BatchNorm(64), relu(),
+                new Layer.Conv(64, 128, 3, 2, 1), new Layer.BatchNorm(128), relu(),
+                new Layer.GlobalAvgPool(), new Layer.Linear(128, 10)));
+    }
+
+    private static Layer relu() {
+        return new Layer.Activation(Layer.Activation.Kind.RELU);
+    }
+
+    @Override
+    public Integer call() {
+        ImageSet train = Datasets.open("fashion-mnist").train();
+        ImageBatches data = ImageBatches.of(train, images, 28, ImageBatches.Normalisation.of(train, images));
+        TrainingRecipe recipe = new TrainingRecipe(repeats + 1, batch, images, "sgd", 0.05f, 0.9f, 0f, "constant",
+                false, 0);
+        double best = 0;
+        try (ImageTrainer trainer = new ImageTrainer(DjlNetworkBuilder.build(network()), data, recipe, 0, threads)) {
+            trainer.epoch(data); // warm-up: first calls allocate and pick kernels
+            for (int r = 0; r < repeats; r++) {
+                long start = System.nanoTime();
+                trainer.epoch(data);
+                best = Math.max(best, recipe.batchesPerEpoch(images) * batch / ((System.nanoTime() - start) / 1e9));
+            }
+        }
+        long macs = CostModel.of(network(), FeatureShape.image(1, 28)).flops();
+        // Training is about three forward passes: forward, input gradients, weight gradients.
+        double gflops = best * macs * 2 * 3 / 1e9;
+        spec.commandLine().getOut().printf(Locale.ROOT, "djl threads=%d batch=%d images_per_s=%.1f gflops=%.2f%n",
+                threads, batch, best, gflops);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
