@@ -5,9 +5,19 @@ import io.nasspark.data.Datasets;
 import io.nasspark.data.ImageSet;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.TrainingRecipe;
+import io.nasspark.util.Hashing;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The images tasks train and test on, prepared once per executor JVM for each dataset, input
@@ -16,18 +26,65 @@ import java.util.concurrent.ConcurrentMap;
 final class TrainingData {
 
     private static final ConcurrentMap<String, ImageBatches> PREPARED = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<String, String> FETCHED = new ConcurrentHashMap<>();
 
     private TrainingData() {}
 
     /** The task label rows are keyed by: the dataset's name, or its absolute path. */
     static String task(String dataset) {
-        return dataset.equals("fashion-mnist") ? dataset : Path.of(dataset).toAbsolutePath().normalize().toString();
+        if (dataset.equals("fashion-mnist") || dataset.contains("://")) {
+            return dataset;
+        }
+        return Path.of(dataset).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * The dataset opened on this JVM. A URI with a scheme ({@code hdfs://}, {@code s3a://},
+     * {@code file://}, anything the Hadoop client reads) is first copied once per JVM to a local
+     * directory (keyed by the URI: put a changed dataset under a new path); names and local
+     * paths open as they are.
+     */
+    static Datasets.Splits open(String dataset) {
+        return Datasets.open(FETCHED.computeIfAbsent(dataset, TrainingData::local));
+    }
+
+    private static String local(String dataset) {
+        if (!dataset.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return dataset;
+        }
+        try {
+            org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(dataset);
+            FileSystem fs = remote.getFileSystem(new Configuration());
+            if (!fs.exists(remote)) {
+                throw new DatasetFormatException("dataset " + dataset + " does not exist");
+            }
+            Path cache = Path.of(System.getProperty("java.io.tmpdir"), "nas-datasets",
+                    Hashing.id128(dataset));
+            if (!Files.isDirectory(cache)) {
+                Path partial = Files.createDirectories(cache.getParent())
+                        .resolve(cache.getFileName() + "." + UUID.randomUUID());
+                fs.copyToLocalFile(false, remote, new org.apache.hadoop.fs.Path(partial.toUri()), true);
+                try {
+                    Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException another) {
+                    // Another JVM on this host fetched it first; its copy is the same.
+                    try (var files = Files.walk(partial)) {
+                        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.delete(f);
+                        }
+                    }
+                }
+            }
+            return cache.toString();
+        } catch (IOException e) {
+            throw new DatasetFormatException("cannot fetch dataset " + dataset + ": " + e.getMessage());
+        }
     }
 
     /** The first {@code images} training images (0 = all) at {@code size} px, standardised by their own statistics. */
     static ImageBatches train(String dataset, int size, int images) {
         return PREPARED.computeIfAbsent(dataset + "|train|" + size + "|" + images, k -> {
-            ImageSet set = Datasets.open(dataset).train();
+            ImageSet set = open(dataset).train();
             int n = images == 0 ? set.size() : Math.min(images, set.size());
             return ImageBatches.of(set, n, size, ImageBatches.Normalisation.of(set, n));
         });
@@ -36,7 +93,7 @@ final class TrainingData {
     /** The first {@code testImages} test images (0 = all), standardised like {@link #train}'s. */
     static ImageBatches test(String dataset, int size, int trainImages, int testImages) {
         return PREPARED.computeIfAbsent(dataset + "|test|" + size + "|" + trainImages + "|" + testImages, k -> {
-            Datasets.Splits splits = Datasets.open(dataset);
+            Datasets.Splits splits = open(dataset);
             int n = trainImages == 0 ? splits.train().size() : Math.min(trainImages, splits.train().size());
             return ImageBatches.of(splits.test(), testImages, size, ImageBatches.Normalisation.of(splits.train(), n));
         });
@@ -51,7 +108,7 @@ final class TrainingData {
     static int check(String dataset, TrainingRecipe recipe) {
         Datasets.Splits splits;
         try {
-            splits = Datasets.open(dataset);
+            splits = open(dataset);
         } catch (DatasetFormatException e) {
             throw new IllegalArgumentException("--dataset: " + e.getMessage(), e);
         }

@@ -100,9 +100,17 @@ class TrainingJobsSparkTest extends SparkTestBase {
     }
 
     @Test
-    void divergenceIsARowAndTheJobGoesOn() {
+    void divergenceIsARowAndTheJobGoesOn() throws Exception {
         assertEquals(0, nas("sample --space nb201 --count 2 --input-size 16 --seed 3").code());
-        CliRun wild = nas(SCORE + " --lr 1e12 --schedule constant");
+        // The dataset through the Hadoop client, as executors read hdfs:// or s3a:// paths.
+        Path copy = Files.createDirectories(tmp.resolve("fm"));
+        try (var files = Files.list(io.nasspark.data.Datasets.FASHION_MNIST)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        String uri = copy.toUri().toString();
+        CliRun wild = nas(SCORE + " --lr 1e12 --schedule constant --dataset " + uri);
         assertEquals(0, wild.code(), wild.err());
         assertTrue(wild.out().contains("2 diverged"), wild.out());
         List<Row> runs = spark.sql("SELECT status, diverged_epoch, error FROM " + table("training_runs"))
@@ -114,7 +122,8 @@ class TrainingJobsSparkTest extends SparkTestBase {
         }
         assertEquals(0, spark.sql("SELECT * FROM " + table("proxy_scores") + " WHERE proxy IN ('bte', 'tse')").count(),
                 "no training proxy from a diverged run");
-        CliRun again = nas(SCORE + " --lr 1e12 --schedule constant --retry-failed");
+        assertEquals(uri, spark.sql("SELECT DISTINCT task FROM " + table("training_runs")).first().getString(0));
+        CliRun again = nas(SCORE + " --lr 1e12 --schedule constant --retry-failed --dataset " + uri);
         assertTrue(again.out().contains("0 evaluated"), "diverged is a result, not a failure: " + again.out());
     }
 
