@@ -1,5 +1,6 @@
 package io.nasspark.schema;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -271,6 +272,55 @@ public final class Tables {
             List.of("grp", "proxy", "proxy_recipe", "accuracy_recipe"),
             "rank correlation of each proxy with trained accuracy, with bootstrap intervals");
 
+    /** One row per search: the arguments that define it, checked when it is resumed. */
+    public static final TableSchema SEARCHES = new TableSchema(
+            "searches",
+            1,
+            new StructType(new StructField[] {
+                key("search_id", StringType, "name of the search, given by --search-id"),
+                column("space", StringType, "search space name"),
+                column("strategy", StringType, "evolution, aging, nsga2 or random"),
+                column("fitness", StringType, "what is maximised: accuracy, proxy:bte, ..."),
+                column("definition", StringType, "every option that shapes the search, key=value, sorted"),
+                column("seed", LongType, "search seed; generation g draws from (seed, g)"),
+                column("run_id", StringType, "run that started the search"),
+                column("created_at", TimestampType, "when the search started"),
+            }),
+            List.of("search_id"),
+            "searches and the arguments that define them");
+
+    /**
+     * One row per search, generation and candidate: the candidates evaluated in that generation
+     * and the population after it. A generation is written in one commit, so a stored
+     * generation is complete and a search resumes after the last one.
+     */
+    public static final TableSchema SEARCH_GENERATIONS = new TableSchema(
+            "search_generations",
+            1,
+            new StructType(new StructField[] {
+                key("search_id", StringType, "search the row belongs to"),
+                key("generation", IntegerType, "generation, from 1"),
+                key("id", StringType, "candidate id"),
+                column("arch", StringType, "architecture string"),
+                column("fitness", DoubleType, "the maximised value; null when it could not be had"),
+                column("objective2", DoubleType, "second objective of nsga2 (minimised), if any"),
+                column("flops", LongType, "multiply-accumulates"),
+                column("params", LongType, "trainable parameters"),
+                column("latency_ms", DoubleType, "latency the constraint saw, if one was set"),
+                column("origin", StringType, "random, mutation or crossover"),
+                column("parents", StringType, "parent ids, comma-separated"),
+                column("born", IntegerType, "generation the candidate was evaluated in"),
+                column("evaluated", BooleanType,
+                        "proposed and evaluated in this generation"),
+                column("in_population", BooleanType,
+                        "member of the population after this generation"),
+                column("population_rank", IntegerType, "position in the population (the strategy's order)"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("search_id", "generation", "id"),
+            "every generation of every search: evaluated candidates and the population after it");
+
     /** One row per job run: what was asked, with which code and seeds, and what came of it. */
     public static final TableSchema RUNS = new TableSchema(
             "runs",
@@ -294,7 +344,7 @@ public final class Tables {
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
         return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, TRAINING_RUNS, BATCH_LOSSES,
-                PROXY_SCORES, PROXY_STUDY, RUNS);
+                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

@@ -82,7 +82,19 @@ public final class ScoreJob extends SparkJob {
         int threads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         ScoreEvaluator evaluator = new ScoreEvaluator(new CandidateTraining(training.dataset(), recipe, threads), task,
                 new LinkedHashSet<>(proxies), runId);
-        CandidateWork.Result r = new CandidateWork(spark, Tables.TRAINING_RUNS, work).batchPerCore(2)
+        CandidateWork.Result r = score(spark, candidates, evaluator, work, spec.commandLine().getErr());
+        return new Outcome(r.evaluated(), r.summary("score", Tables.TRAINING_RUNS.name())
+                + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, recipe.label())
+                + TrainingJobs.runLine(spark, runId));
+    }
+
+    /**
+     * Scores the candidates not scored yet (they carry the task and recipe columns), writing
+     * {@code training_runs}, {@code batch_losses} and {@code proxy_scores}.
+     */
+    static CandidateWork.Result score(SparkSession spark, Dataset<Row> candidates, ScoreEvaluator evaluator,
+            WorkOptions work, java.io.PrintWriter err) {
+        return new CandidateWork(spark, Tables.TRAINING_RUNS, work).batchPerCore(2)
                 .alsoWriting(Tables.BATCH_LOSSES, rows -> rows
                         .select(col("id"), col("input_size"), col("classes"), col("task"), col("recipe"),
                                 explode(col("losses")).as("l"), col("run_id"))
@@ -93,9 +105,6 @@ public final class ScoreJob extends SparkJob {
                                 col("space"), explode(col("proxy_rows")).as("p"), col("run_id"), col("created_at"))
                         .select("id", "input_size", "classes", "task", "recipe", "p.proxy", "space", "p.value",
                                 "p.score", "p.seconds", "p.status", "run_id", "created_at"))
-                .run(candidates, evaluator, "score", spec.commandLine().getErr());
-        return new Outcome(r.evaluated(), r.summary("score", Tables.TRAINING_RUNS.name())
-                + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, recipe.label())
-                + TrainingJobs.runLine(spark, runId));
+                .run(candidates, evaluator, "score", err);
     }
 }

@@ -1,0 +1,93 @@
+package io.nasspark.jobs.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.SparkTestBase;
+import io.nasspark.schema.IcebergCatalog;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import java.nio.file.Files;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * evolve over every nb201 cell with a stored accuracy (a function of the cell written by the
+ * test): a search stopped after a generation and resumed ends exactly as an uninterrupted one,
+ * changed arguments are refused with the differences, an unmeetable constraint stops.
+ */
+class EvolveJobSparkTest extends SparkTestBase {
+
+    private static final String SEARCH = "evolve --space nb201 --strategy evolution --fitness accuracy --population 8"
+            + " --generations 5 --keep 4 --seed 3 --max-flops 60000000";
+
+    @BeforeAll
+    static void accuracyOfEveryCell() {
+        drop();
+        assertEquals(0, nas("sample --space nb201 --all").code());
+        // top-1 grows with 3x3 convolutions, plus a deterministic jitter from the id.
+        new TableStore(spark).merge(Tables.ACCURACY, spark.table(IcebergCatalog.qualified("architectures"))
+                .selectExpr("id", "input_size", "classes", "'synthetic' AS task", "'lookup' AS recipe", "space",
+                        "CAST(NULL AS INT) AS epochs", "CAST(NULL AS BIGINT) AS seed",
+                        "50 + 5 * (length(arch) - length(replace(arch, 'nor_conv_3x3', ''))) / 12"
+                                + " + (abs(hash(id)) % 1000) / 1000.0 AS top1",
+                        "CAST(NULL AS DOUBLE) AS top5", "CAST(NULL AS DOUBLE) AS train_seconds",
+                        "'test' AS source", "'ok' AS status", "CAST(NULL AS STRING) AS error",
+                        "'test' AS run_id", "current_timestamp() AS created_at"));
+    }
+
+    private static CliRun nas(String args) {
+        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
+    }
+
+    private static List<String> generations(String searchId) {
+        return spark.sql("SELECT generation, id, fitness, evaluated, in_population, population_rank FROM "
+                + IcebergCatalog.qualified("search_generations") + " WHERE search_id = '" + searchId
+                + "' ORDER BY generation, id").collectAsList().stream().map(Row::toString).toList();
+    }
+
+    @Test
+    void aStoppedSearchResumesToTheResultOfAnUninterruptedOne() {
+        CliRun stopped = nas(SEARCH + " --search-id interrupted --stop-after 2");
+        assertNotEquals(0, stopped.code());
+        assertTrue(stopped.err().contains("stopped after generation 2"), stopped.err());
+        assertEquals(2, spark.sql("SELECT max(generation) FROM " + IcebergCatalog.qualified("search_generations")
+                + " WHERE search_id = 'interrupted'").first().getInt(0));
+
+        CliRun resumed = nas(SEARCH + " --search-id interrupted");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed after generation 2"), resumed.out());
+        CliRun whole = nas(SEARCH + " --search-id whole");
+        assertEquals(0, whole.code(), whole.err());
+        assertEquals(generations("whole"), generations("interrupted"));
+        assertEquals(5, spark.sql("SELECT DISTINCT generation FROM " + IcebergCatalog.qualified("search_generations")
+                + " WHERE search_id = 'whole'").count());
+        assertEquals(0, spark.sql("SELECT * FROM " + IcebergCatalog.qualified("search_generations")
+                + " WHERE evaluated AND flops > 60000000").count(), "the constraint held");
+        assertTrue(Files.exists(WAREHOUSE.resolve("searches/whole/best/arch.txt")), "best network saved");
+
+        // The population's best never gets worse under evolution's elitism.
+        List<Row> best = spark.sql("SELECT generation, max(fitness) FROM " + IcebergCatalog.qualified(
+                "search_generations") + " WHERE search_id = 'whole' AND in_population GROUP BY generation"
+                + " ORDER BY generation").collectAsList();
+        for (int i = 1; i < best.size(); i++) {
+            assertTrue(best.get(i).getDouble(1) >= best.get(i - 1).getDouble(1), best.toString());
+        }
+
+        CliRun changed = nas(SEARCH.replace("--population 8", "--population 9") + " --search-id whole");
+        assertNotEquals(0, changed.code());
+        assertTrue(changed.err().contains("--population 8 (stored) vs 9 (given)"), changed.err());
+    }
+
+    @Test
+    void aConstraintNoCandidateMeetsStopsWithAMessage() {
+        CliRun r = nas(SEARCH.replace("--max-flops 60000000", "--max-flops 10 --max-tries 20")
+                + " --search-id impossible");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("relax the constraint"), r.err());
+    }
+}
