@@ -19,6 +19,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.nasspark.model.SeededWeights;
+import io.nasspark.util.Seeds;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -91,7 +92,7 @@ final class DjlRegressor<E> {
                 int[] order = new int[x.size()];
                 Arrays.setAll(order, i -> i);
                 for (int epoch = 0; epoch < t.epochs(); epoch++) {
-                    shuffle(order, rng);
+                    Seeds.shuffle(order, rng);
                     for (int from = 0; from < order.length; from += t.batch()) {
                         step(trainer, inputs, x, y, target, order, from, Math.min(order.length, from + t.batch()));
                     }
@@ -120,15 +121,6 @@ final class DjlRegressor<E> {
                 gc.backward(trainer.getLoss().evaluate(new NDList(yb), trainer.forward(xb)));
             }
             trainer.step();
-        }
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
         }
     }
 

@@ -49,6 +49,13 @@ public final class Strategies {
         return new ArrayList<>(byId.values());
     }
 
+    /** The next state holding the best {@code population} of the current members and the evaluated. */
+    private static SearchState keepBest(SearchState state, List<Individual> evaluated, int population) {
+        List<Individual> next = distinct(state.population(), evaluated).stream().sorted(BEST_FIRST)
+                .limit(population).toList();
+        return new SearchState(state.generation() + 1, next);
+    }
+
     private abstract static class Base implements SearchStrategy {
         final int population;
 
@@ -102,9 +109,7 @@ public final class Strategies {
 
         @Override
         public SearchState advance(SearchState state, List<Individual> evaluated) {
-            List<Individual> next = distinct(state.population(), evaluated).stream().sorted(BEST_FIRST)
-                    .limit(population).toList();
-            return new SearchState(state.generation() + 1, next);
+            return keepBest(state, evaluated, population);
         }
     }
 
@@ -238,9 +243,7 @@ public final class Strategies {
 
         @Override
         public SearchState advance(SearchState state, List<Individual> evaluated) {
-            List<Individual> next = distinct(state.population(), evaluated).stream().sorted(BEST_FIRST)
-                    .limit(population).toList();
-            return new SearchState(state.generation() + 1, next);
+            return keepBest(state, evaluated, population);
         }
     }
 }

@@ -27,10 +27,14 @@ public final class ImageBatches {
         this.classes = classes;
     }
 
-    /** Per-channel mean and standard deviation of {@code set}'s first {@code n} images in [0, 1]. */
+    /**
+     * Per-channel mean and standard deviation of {@code set}'s first {@code n} images in [0, 1]
+     * (all when {@code n} is 0 or more than it holds).
+     */
     public record Normalisation(float[] mean, float[] std) {
 
-        public static Normalisation of(ImageSet set, int n) {
+        public static Normalisation of(ImageSet set, int first) {
+            int n = count(set, first);
             int plane = set.height() * set.width();
             double[] sum = new double[set.channels()];
             double[] squares = new double[set.channels()];
@@ -61,7 +65,7 @@ public final class ImageBatches {
      * bilinearly resized to {@code size} px when their size differs.
      */
     public static ImageBatches of(ImageSet set, int n, int size, Normalisation norm) {
-        int count = n == 0 ? set.size() : Math.min(n, set.size());
+        int count = count(set, n);
         int c = set.channels();
         float[] out = new float[count * c * size * size];
         float[] plane = new float[set.height() * set.width()];
@@ -80,6 +84,11 @@ public final class ImageBatches {
         }
         int[] labels = java.util.Arrays.copyOf(set.labels(), count);
         return new ImageBatches(out, labels, c, size, set.classes());
+    }
+
+    /** How many of {@code set}'s images "the first n" means: all when n is 0 or more than it holds. */
+    private static int count(ImageSet set, int n) {
+        return n == 0 ? set.size() : Math.min(n, set.size());
     }
 
     /** Bilinear resampling with pixel centres aligned (PyTorch's align_corners=False). */

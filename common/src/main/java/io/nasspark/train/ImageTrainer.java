@@ -141,13 +141,7 @@ public final class ImageTrainer implements AutoCloseable {
         int[] order = new int[images];
         Arrays.setAll(order, i -> i);
         if (recipe.shuffle()) {
-            SplittableRandom rng = new SplittableRandom(Seeds.mix(initSeed, epoch));
-            for (int i = images - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Seeds.shuffle(order, new SplittableRandom(Seeds.mix(initSeed, epoch)));
         }
         return order;
     }
@@ -218,11 +212,6 @@ public final class ImageTrainer implements AutoCloseable {
             rows[i] = Arrays.copyOfRange(flat, i * per, (i + 1) * per);
         }
         return rows;
-    }
-
-    /** Trainable parameters of the network. */
-    public long parameters() {
-        return trainable.stream().mapToLong(p -> p.getValue().getArray().size()).sum();
     }
 
     /** Runs {@code work} on this thread with the task's intra-op threads and the given grad mode. */

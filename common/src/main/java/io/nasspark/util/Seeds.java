@@ -15,6 +15,16 @@ public final class Seeds {
         return new SplittableRandom(mix(seed, index));
     }
 
+    /** Shuffles {@code a} in place from {@code rng} (Fisher-Yates, from the end). */
+    public static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
     /** Mixes two longs into one well-spread seed (SplitMix64 finaliser over a combination). */
     public static long mix(long seed, long index) {
         long z = seed * 0x9E3779B97F4A7C15L + index + 0x632BE59BD9B4E019L;

@@ -41,7 +41,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -228,8 +227,11 @@ public final class EvolveJob extends SparkJob {
         for (int g = state.generation() + 1; g <= generations; g++) {
             Proposer proposer = new Proposer(searchSpace, admissible, Seeds.forItem(seed, g), maxTries);
             List<Proposal> proposals = search.propose(state, proposer);
-            Map<String, ArchitectureRow> rows = storeArchitectures(spark, store, proposals, runId);
-            Map<String, Double> fit = evaluate(spark, store, rows, runId);
+            Map<String, ArchitectureRow> rows = architectures(proposals, runId);
+            Dataset<Row> proposed = spark.createDataFrame(
+                    rows.values().stream().map(ArchitectureRow::toRow).toList(), Tables.ARCHITECTURES.schema());
+            store.merge(Tables.ARCHITECTURES, proposed);
+            Map<String, Double> fit = evaluate(spark, store, proposed, runId);
             List<Individual> evaluated = new ArrayList<>();
             for (Proposal p : proposals) {
                 Double f = fit.get(p.id());
@@ -239,7 +241,8 @@ public final class EvolveJob extends SparkJob {
                 }
             }
             SearchState next = search.advance(state, evaluated);
-            written += SearchRecords.write(spark, store, searchId, next, proposals, fit, rows, latency, runId);
+            written += SearchRecords.write(spark, store, searchSpace, searchId, next, proposals, fit, rows, latency,
+                    runId);
             spec.commandLine().getErr().printf(Locale.ROOT, "evolve %s: generation %d/%d, %d evaluated (%d with a"
                     + " fitness), best in population %.4f%n", searchId, g, generations, proposals.size(),
                     evaluated.size(), next.population().stream().mapToDouble(Individual::fitness).max().orElse(
@@ -250,13 +253,17 @@ public final class EvolveJob extends SparkJob {
                 throw new IllegalStateException("stopped after generation " + g + " (--stop-after)");
             }
         }
-        String best = bestTable(store);
-        String saved = saveBest(store);
+        List<Row> best = store.read(Tables.SEARCH_GENERATIONS)
+                .where(col("search_id").equalTo(searchId).and(col("evaluated")).and(col("fitness").isNotNull()))
+                .orderBy(col("fitness").desc(), col("id")).limit(5)
+                .select("generation", "fitness", "flops", "params", "arch").collectAsList();
+        String table = TablePrinter.table(new String[] {"generation", "fitness", "flops", "params", "arch"}, best);
+        String saved = best.isEmpty() ? "" : saveBest(best.get(0).getString(4));
         return new Outcome(written, String.format(Locale.ROOT,
                 "evolve %s: %s search of %s, generations %d..%d of %d (%s), fitness %s; %.1f s%n%s%s",
                 searchId, strategy, space, resumedAt + 1, generations, generations,
                 resumedAt > 0 ? "resumed after generation " + resumedAt : "new", fitness,
-                (System.nanoTime() - start) / 1e9, best, saved));
+                (System.nanoTime() - start) / 1e9, table, saved));
     }
 
     private double[] objectives(double fitnessValue, ArchitectureRow row, Map<String, Double> latency) {
@@ -306,23 +313,20 @@ public final class EvolveJob extends SparkJob {
         return out;
     }
 
-    private Map<String, ArchitectureRow> storeArchitectures(SparkSession spark, TableStore store,
-            List<Proposal> proposals, String runId) {
+    /** The proposals' architectures rows, by id, in proposal order. */
+    private Map<String, ArchitectureRow> architectures(List<Proposal> proposals, String runId) {
         Map<String, ArchitectureRow> rows = new LinkedHashMap<>();
         Timestamp now = Timestamp.from(Instant.now());
         for (Proposal p : proposals) {
             rows.put(p.id(), Architectures.row(searchSpace, p.candidate(), inputSize, classes, "search:" + searchId,
                     seed, 0, runId, now));
         }
-        store.merge(Tables.ARCHITECTURES, spark.createDataFrame(
-                rows.values().stream().map(ArchitectureRow::toRow).toList(), Tables.ARCHITECTURES.schema()));
         return rows;
     }
 
     /** The generation's fitness: one Spark stage over its candidates, reusing stored results. */
-    private Map<String, Double> evaluate(SparkSession spark, TableStore store, Map<String, ArchitectureRow> rows,
+    private Map<String, Double> evaluate(SparkSession spark, TableStore store, Dataset<Row> proposed,
             String runId) {
-        Dataset<Row> ids = spark.createDataset(List.copyOf(rows.keySet()), Encoders.STRING()).toDF("id");
         if (fitness.equals("accuracy")) {
             if (!store.exists(Tables.ACCURACY)) {
                 throw new IllegalArgumentException("--fitness accuracy: no accuracy table yet");
@@ -332,15 +336,13 @@ public final class EvolveJob extends SparkJob {
             acc = task == null ? acc : acc.where(col("task").equalTo(task));
             acc = recipe == null ? acc : acc.where(col("recipe").equalTo(recipe));
             Map<String, Double> out = new HashMap<>();
-            acc.join(ids, "id").groupBy("id").avg("top1").collectAsList()
+            acc.join(proposed.select("id"), "id").groupBy("id").avg("top1").collectAsList()
                     .forEach(r -> out.put(r.getString(0), r.getDouble(1)));
             return out;
         }
-        Dataset<Row> candidates = store.read(Tables.ARCHITECTURES).join(ids, "id")
-                .where(col("input_size").equalTo(inputSize).and(col("classes").equalTo(classes)));
         TrainingRecipe r = new TrainingRecipe(3, batch, limitImages, "sgd", 0.05f, 0.9f, 0.0005f, "cosine", false,
                 seed);
-        return ProxyScores.of(spark, candidates, fitness.substring("proxy:".length()), dataset, r, runId,
+        return ProxyScores.of(spark, proposed, fitness.substring("proxy:".length()), dataset, r, runId,
                 spec.commandLine().getErr());
     }
 
@@ -363,35 +365,22 @@ public final class EvolveJob extends SparkJob {
         }
     }
 
-    private String bestTable(TableStore store) {
-        Dataset<Row> best = store.read(Tables.SEARCH_GENERATIONS)
-                .where(col("search_id").equalTo(searchId).and(col("evaluated")).and(col("fitness").isNotNull()))
-                .orderBy(col("fitness").desc(), col("id")).limit(5)
-                .select("generation", "fitness", "flops", "params", "arch");
-        return TablePrinter.table(best.columns(), best.collectAsList());
-    }
-
     /** The best candidate as a DJL model with seeded initial weights, ready to train. */
-    private String saveBest(TableStore store) {
-        List<Row> found = store.read(Tables.SEARCH_GENERATIONS)
-                .where(col("search_id").equalTo(searchId).and(col("evaluated")).and(col("fitness").isNotNull()))
-                .orderBy(col("fitness").desc(), col("id")).select("arch").limit(1).collectAsList();
-        if (found.isEmpty() || sparkOptions.tables().contains("://")) {
+    private String saveBest(String arch) {
+        if (sparkOptions.tables().contains("://")) {
             return "";
         }
-        Row top = found.get(0);
-        Path dir = Path.of(sparkOptions.tables());
-        Path out = dir.resolve("searches").resolve(searchId).resolve("best");
-        Candidate c = searchSpace.parse(top.getString(0));
+        Path out = Path.of(sparkOptions.tables()).resolve("searches").resolve(searchId).resolve("best");
+        Candidate c = searchSpace.parse(arch);
         try (Model model = Model.newInstance("best-" + searchId); NDManager manager = NDManager.newBaseManager()) {
             var block = DjlNetworkBuilder.build(searchSpace.network(c, inputSize, classes));
             block.initialize(manager, DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3, inputSize, inputSize));
             SeededWeights.apply(block, SeededWeights.Scheme.HE, new SplittableRandom(seed));
             model.setBlock(block);
             Files.createDirectories(out);
-            model.setProperty("arch", top.getString(0));
+            model.setProperty("arch", arch);
             model.save(out, "best");
-            Files.writeString(out.resolve("arch.txt"), top.getString(0) + System.lineSeparator());
+            Files.writeString(out.resolve("arch.txt"), arch + System.lineSeparator());
         } catch (Exception e) {
             return "could not save the best network: " + e.getMessage();
         }

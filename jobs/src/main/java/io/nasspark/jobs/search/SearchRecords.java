@@ -93,7 +93,7 @@ final class SearchRecords {
      *
      * @return rows written
      */
-    static long write(SparkSession spark, TableStore store, String searchId, SearchState state,
+    static long write(SparkSession spark, TableStore store, SearchSpace space, String searchId, SearchState state,
             List<Proposal> proposals, Map<String, Double> fitness, Map<String, ArchitectureRow> rows,
             Map<String, Double> latency, String runId) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
@@ -123,7 +123,7 @@ final class SearchRecords {
                 return r;
             });
             if (row.get("arch") == null) {
-                row.put("arch", space(i));
+                row.put("arch", space.format(i.candidate()));
                 row.put("fitness", i.fitness());
                 row.put("latency_ms", latency.get(i.id()));
                 row.put("origin", i.origin());
@@ -139,10 +139,6 @@ final class SearchRecords {
         List<Row> table = out.values().stream().map(Tables.SEARCH_GENERATIONS::row).toList();
         store.merge(Tables.SEARCH_GENERATIONS, spark.createDataFrame(table, Tables.SEARCH_GENERATIONS.schema()));
         return table.size();
-    }
-
-    private static String space(Individual i) {
-        return io.nasspark.space.SearchSpaces.byName(i.candidate().space()).format(i.candidate());
     }
 
     private static Map<String, Object> base(String searchId, int generation, String id, String runId,

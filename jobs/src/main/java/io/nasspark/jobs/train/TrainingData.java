@@ -2,7 +2,6 @@ package io.nasspark.jobs.train;
 
 import io.nasspark.data.DatasetFormatException;
 import io.nasspark.data.Datasets;
-import io.nasspark.data.ImageSet;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.TrainingRecipe;
 import io.nasspark.util.Hashing;
@@ -27,6 +26,7 @@ final class TrainingData {
 
     private static final ConcurrentMap<String, ImageBatches> PREPARED = new ConcurrentHashMap<>();
     private static final ConcurrentMap<String, String> FETCHED = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<String, ImageBatches.Normalisation> NORMALISATIONS = new ConcurrentHashMap<>();
 
     private TrainingData() {}
 
@@ -83,20 +83,20 @@ final class TrainingData {
 
     /** The first {@code images} training images (0 = all) at {@code size} px, standardised by their own statistics. */
     static ImageBatches train(String dataset, int size, int images) {
-        return PREPARED.computeIfAbsent(dataset + "|train|" + size + "|" + images, k -> {
-            ImageSet set = open(dataset).train();
-            int n = images == 0 ? set.size() : Math.min(images, set.size());
-            return ImageBatches.of(set, n, size, ImageBatches.Normalisation.of(set, n));
-        });
+        return PREPARED.computeIfAbsent(dataset + "|train|" + size + "|" + images,
+                k -> ImageBatches.of(open(dataset).train(), images, size, normalisation(dataset, images)));
     }
 
     /** The first {@code testImages} test images (0 = all), standardised like {@link #train}'s. */
     static ImageBatches test(String dataset, int size, int trainImages, int testImages) {
-        return PREPARED.computeIfAbsent(dataset + "|test|" + size + "|" + trainImages + "|" + testImages, k -> {
-            Datasets.Splits splits = open(dataset);
-            int n = trainImages == 0 ? splits.train().size() : Math.min(trainImages, splits.train().size());
-            return ImageBatches.of(splits.test(), testImages, size, ImageBatches.Normalisation.of(splits.train(), n));
-        });
+        return PREPARED.computeIfAbsent(dataset + "|test|" + size + "|" + trainImages + "|" + testImages,
+                k -> ImageBatches.of(open(dataset).test(), testImages, size, normalisation(dataset, trainImages)));
+    }
+
+    /** Statistics of the first {@code trainImages} training images, computed once per JVM for train and test. */
+    private static ImageBatches.Normalisation normalisation(String dataset, int trainImages) {
+        return NORMALISATIONS.computeIfAbsent(dataset + "|" + trainImages,
+                k -> ImageBatches.Normalisation.of(open(dataset).train(), trainImages));
     }
 
     /**
