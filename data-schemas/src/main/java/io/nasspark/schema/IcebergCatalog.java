@@ -1,8 +1,15 @@
 package io.nasspark.schema;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.jdbc.JdbcCatalog;
 
 /**
  * Where the tables live: one Iceberg catalog, {@value #NAME}, whose tables sit in namespace
@@ -46,6 +53,28 @@ public final class IcebergCatalog {
         conf.put(CONF_PREFIX + ".jdbc.busy_timeout", "30000");
         conf.put(CONF_PREFIX + ".warehouse", dir.toUri().toString());
         return conf;
+    }
+
+    /**
+     * Creates or upgrades the embedded catalog's SQLite schema while holding a file lock in the
+     * warehouse. Iceberg's JDBC catalog checks and alters its schema on every start without a
+     * transaction, so two jobs starting at once on a fresh warehouse could both add the same
+     * column and one would fail; after this call every start finds the schema complete.
+     * Synchronized because a JVM may hold a file lock only once.
+     */
+    public static synchronized void initializeEmbedded(Path warehouse) {
+        Path dir = warehouse.toAbsolutePath().normalize();
+        Map<String, String> properties = new LinkedHashMap<>();
+        embeddedConf(dir).forEach((key, value) -> properties.put(key.substring(CONF_PREFIX.length() + 1), value));
+        try (FileChannel channel = FileChannel.open(dir.resolve(".catalog.lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock();
+                JdbcCatalog catalog = new JdbcCatalog()) {
+            catalog.setConf(new Configuration());
+            catalog.initialize(NAME, properties);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot initialise the catalog in " + dir, e);
+        }
     }
 
     /** Whether {@code key} configures the catalog itself (so the embedded default must yield). */

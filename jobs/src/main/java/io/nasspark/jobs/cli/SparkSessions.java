@@ -130,7 +130,8 @@ public final class SparkSessions {
     }
 
     /**
-     * Creates the embedded warehouse and proves it writable before any work starts.
+     * Creates the embedded warehouse, proves it writable and initialises its catalog before any
+     * work starts.
      *
      * @throws IllegalArgumentException naming the directory when it cannot be written
      */
@@ -143,6 +144,7 @@ public final class SparkSessions {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
             Files.delete(probe);
+            IcebergCatalog.initializeEmbedded(dir);
         } catch (IOException | SecurityException e) {
             throw new IllegalArgumentException("tables directory " + dir + " cannot be written ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
