@@ -5,20 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import io.nasspark.jobs.cli.Progress;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.contract.CandidateSelection;
-import io.nasspark.predict.Predictor;
 import io.nasspark.schema.MergeResult;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
-import io.nasspark.space.SearchSpace;
-import io.nasspark.space.SearchSpaces;
-import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
@@ -61,32 +52,21 @@ public final class PredictJob extends SparkJob {
     protected Outcome run(SparkSession spark, String runId) {
         long start = System.nanoTime();
         TableStore store = new TableStore(spark);
-        Row p = findPredictor(store);
+        Row p = StoredPredictors.find(store, predictorId);
         String id = p.getAs("predictor_id");
         String space = p.getAs("space");
         int version = p.<Integer>getAs("space_version");
-        SearchSpace current = SearchSpaces.byName(space);
         if (selection.space() != null && !selection.space().equals(space)) {
             throw new IllegalArgumentException("predictor " + id + " is for space " + space + " v" + version
                     + ", not for " + selection.space());
-        }
-        if (current.version() != version) {
-            throw new IllegalArgumentException("predictor " + id + " was fit on " + space + " v" + version
-                    + " but this build has " + space + " v" + current.version() + "; train a new one");
         }
         Dataset<Row> candidates = selection.select(spark).where(col("space").equalTo(space));
         long otherVersion = candidates.where(col("space_version").notEqual(version)).count();
         candidates = candidates.where(col("space_version").equalTo(version));
         long total = candidates.count();
         String kind = p.getAs("model");
-        Broadcast<Predictor> shipped = kind.equals("gbt")
-                ? spark.sparkContext().broadcast(StoredPredictor.load(Path.of(p.<String>getAs("path"))),
-                        scala.reflect.ClassTag$.MODULE$.apply(Predictor.class))
-                : null;
         LongAccumulator done = spark.sparkContext().longAccumulator("predicted");
-        PredictFn fn = new PredictFn(id, p.getAs("target"), p.getAs("path"), shipped, batchSize, runId,
-                Timestamp.from(Instant.now()), done);
-        Dataset<Row> predictions = candidates.mapPartitions(fn, Encoders.row(Tables.PREDICTIONS.schema()));
+        Dataset<Row> predictions = StoredPredictors.apply(spark, p, candidates, batchSize, runId, done);
         MergeResult merged;
         try (Progress progress = Progress.start("predict", total, "candidates", done::value,
                 spec.commandLine().getErr())) {
@@ -102,20 +82,5 @@ public final class PredictJob extends SparkJob {
                         otherVersion, space),
                 seconds, total / seconds);
         return new Outcome(merged.rowsAdded(), summary);
-    }
-
-    private Row findPredictor(TableStore store) {
-        if (!store.exists(Tables.PREDICTORS)) {
-            throw new IllegalArgumentException("no predictors stored yet; run train-predictor first");
-        }
-        List<Row> found = store.read(Tables.PREDICTORS)
-                .where(col("predictor_id").startsWith(predictorId)).limit(2).collectAsList();
-        if (found.isEmpty()) {
-            throw new IllegalArgumentException("no predictor " + predictorId + " in predictors");
-        }
-        if (found.size() > 1) {
-            throw new IllegalArgumentException("predictor prefix " + predictorId + " is not unique; give more of it");
-        }
-        return found.get(0);
     }
 }

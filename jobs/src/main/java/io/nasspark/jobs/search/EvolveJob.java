@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
 import io.nasspark.jobs.io.Architectures;
+import io.nasspark.jobs.predict.StoredPredictors;
 import io.nasspark.jobs.train.ProxyScores;
 import io.nasspark.model.CostModel;
 import io.nasspark.model.DjlNetworkBuilder;
@@ -65,10 +66,15 @@ public final class EvolveJob extends SparkJob {
             description = "evolution (Algorithm 2), aging, nsga2 or random (default: ${DEFAULT-VALUE}).")
     String strategy;
 
-    @Option(names = "--fitness", required = true, paramLabel = "SOURCE",
-            description = "accuracy (top-1 looked up in the accuracy table) or proxy:bte|tse|jacov (scored on the"
-                    + " executors, reusing stored scores).")
+    @Option(names = "--fitness", required = true, paramLabel = "SOURCE[,SOURCE…]",
+            description = "accuracy (top-1 looked up in the accuracy table), proxy:bte|tse|jacov (scored on the"
+                    + " executors, reusing stored scores) or predictor:ID (a stored predictor applied on the"
+                    + " executors; a latency predictor counts negated). Several: their weighted sum (--weights).")
     String fitness;
+
+    @Option(names = "--weights", split = ",", paramLabel = "W[,W…]",
+            description = "Weights of the --fitness sources, in order (default: 1 each).")
+    List<Double> weights;
 
     @Option(names = "--task", paramLabel = "T", description = "accuracy fitness: only rows of this task.")
     String task;
@@ -98,8 +104,13 @@ public final class EvolveJob extends SparkJob {
             description = "Only candidates whose latency in the latency table (--latency-device) is at most MS.")
     Double maxLatencyMs;
 
-    @Option(names = "--latency-device", paramLabel = "D", description = "Device group of --max-latency-ms.")
+    @Option(names = "--latency-device", paramLabel = "D",
+            description = "Latency of --max-latency-ms and --objective2 latency: measured on this device group.")
     String latencyDevice;
+
+    @Option(names = "--latency-predictor", paramLabel = "ID",
+            description = "Latency of --max-latency-ms and --objective2 latency: predicted by this stored predictor.")
+    String latencyPredictor;
 
     @Option(names = "--objective2", paramLabel = "flops|params|latency",
             description = "nsga2: a second objective, minimised beside the fitness.")
@@ -160,8 +171,16 @@ public final class EvolveJob extends SparkJob {
     protected void validate() {
         searchSpace = SearchSpaces.byName(space);
         search = Strategies.byName(strategy, population, keep, rate, tournament);
-        if (!fitness.equals("accuracy") && !fitness.matches("proxy:(bte|tse|jacov)")) {
-            throw new IllegalArgumentException("--fitness must be accuracy or proxy:bte|tse|jacov, got " + fitness);
+        for (String source : fitnessSources()) {
+            if (!source.equals("accuracy") && !source.matches("proxy:(bte|tse|jacov)") && !source.matches(
+                    "predictor:[0-9a-f]+")) {
+                throw new IllegalArgumentException("--fitness sources are accuracy, proxy:bte|tse|jacov or"
+                        + " predictor:ID, got " + source);
+            }
+        }
+        if (weights != null && weights.size() != fitnessSources().size()) {
+            throw new IllegalArgumentException("--weights has " + weights.size() + " values for "
+                    + fitnessSources().size() + " --fitness sources");
         }
         if (evaluations != null) {
             if (evaluations < 1) {
@@ -172,8 +191,10 @@ public final class EvolveJob extends SparkJob {
         if (generations < 1 || maxTries < 1) {
             throw new IllegalArgumentException("--generations and --max-tries must be positive");
         }
-        if (maxLatencyMs != null && latencyDevice == null || "latency".equals(objective2) && latencyDevice == null) {
-            throw new IllegalArgumentException("a latency constraint or objective needs --latency-device D");
+        boolean wantsLatency = maxLatencyMs != null || "latency".equals(objective2);
+        if (wantsLatency && (latencyDevice == null) == (latencyPredictor == null)) {
+            throw new IllegalArgumentException("a latency constraint or objective needs either --latency-device D"
+                    + " (measured) or --latency-predictor ID (predicted)");
         }
         if (objective2 != null && !List.of("flops", "params", "latency").contains(objective2)) {
             throw new IllegalArgumentException("--objective2 must be flops, params or latency, got " + objective2);
@@ -187,6 +208,14 @@ public final class EvolveJob extends SparkJob {
         return seed;
     }
 
+    private List<String> fitnessSources() {
+        return List.of(fitness.split(","));
+    }
+
+    private boolean uses(String prefix) {
+        return fitnessSources().stream().anyMatch(f -> f.startsWith(prefix));
+    }
+
     /** Every option that shapes the search, sorted: a resumed search must match it. */
     Map<String, String> definition() {
         Map<String, String> d = new TreeMap<>();
@@ -195,13 +224,15 @@ public final class EvolveJob extends SparkJob {
         d.put("fitness", fitness);
         d.put("task", String.valueOf(task));
         d.put("recipe", String.valueOf(recipe));
-        d.put("dataset", fitness.startsWith("proxy:") ? dataset : "-");
-        d.put("limit-images", fitness.startsWith("proxy:") ? Integer.toString(limitImages) : "-");
-        d.put("batch", fitness.startsWith("proxy:") ? Integer.toString(batch) : "-");
+        d.put("weights", String.valueOf(weights));
+        d.put("dataset", uses("proxy:") ? dataset : "-");
+        d.put("limit-images", uses("proxy:") ? Integer.toString(limitImages) : "-");
+        d.put("batch", uses("proxy:") ? Integer.toString(batch) : "-");
         d.put("max-flops", String.valueOf(maxFlops));
         d.put("max-params", String.valueOf(maxParams));
         d.put("max-latency-ms", String.valueOf(maxLatencyMs));
         d.put("latency-device", String.valueOf(latencyDevice));
+        d.put("latency-predictor", String.valueOf(latencyPredictor));
         d.put("objective2", String.valueOf(objective2));
         d.put("population", Integer.toString(population));
         d.put("generations", Integer.toString(generations));
@@ -219,7 +250,7 @@ public final class EvolveJob extends SparkJob {
         long start = System.nanoTime();
         TableStore store = new TableStore(spark);
         requireSameDefinition(spark, store, runId);
-        Map<String, Double> latency = latencyLookup(store);
+        LatencyLookup latency = latencyLookup(store);
         SearchState state = SearchRecords.restore(store, searchSpace, searchId, objective2 != null);
         int resumedAt = state.generation();
         Predicate<Candidate> admissible = c -> admissible(c, latency);
@@ -241,8 +272,8 @@ public final class EvolveJob extends SparkJob {
                 }
             }
             SearchState next = search.advance(state, evaluated);
-            written += SearchRecords.write(spark, store, searchSpace, searchId, next, proposals, fit, rows, latency,
-                    runId);
+            written += SearchRecords.write(spark, store, searchSpace, searchId, next, proposals, fit, rows,
+                    latency.seen(), runId);
             spec.commandLine().getErr().printf(Locale.ROOT, "evolve %s: generation %d/%d, %d evaluated (%d with a"
                     + " fitness), best in population %.4f%n", searchId, g, generations, proposals.size(),
                     evaluated.size(), next.population().stream().mapToDouble(Individual::fitness).max().orElse(
@@ -266,19 +297,22 @@ public final class EvolveJob extends SparkJob {
                 (System.nanoTime() - start) / 1e9, table, saved));
     }
 
-    private double[] objectives(double fitnessValue, ArchitectureRow row, Map<String, Double> latency) {
+    private double[] objectives(double fitnessValue, ArchitectureRow row, LatencyLookup latency) {
         if (objective2 == null) {
             return new double[] {fitnessValue};
         }
         double second = switch (objective2) {
             case "flops" -> row.flops();
             case "params" -> row.params();
-            default -> latency.getOrDefault(row.id(), Double.POSITIVE_INFINITY);
+            default -> {
+                Double ms = latency.of(searchSpace.parse(row.arch()), row.id());
+                yield ms == null ? Double.POSITIVE_INFINITY : ms;
+            }
         };
         return new double[] {fitnessValue, -second};
     }
 
-    private boolean admissible(Candidate c, Map<String, Double> latency) {
+    private boolean admissible(Candidate c, LatencyLookup latency) {
         if (maxFlops != null || maxParams != null) {
             var cost = CostModel.of(searchSpace.network(c, inputSize, classes), FeatureShape.image(3, inputSize));
             if (maxFlops != null && cost.flops() > maxFlops || maxParams != null && cost.params() > maxParams) {
@@ -286,17 +320,28 @@ public final class EvolveJob extends SparkJob {
             }
         }
         if (maxLatencyMs != null) {
-            Double ms = latency.get(searchSpace.id(c));
+            Double ms = latency.of(c, searchSpace.id(c));
             return ms != null && ms <= maxLatencyMs;
         }
         return true;
     }
 
-    /** Median latency per candidate on {@code --latency-device}, averaged over protocols. */
-    private Map<String, Double> latencyLookup(TableStore store) {
+    /**
+     * Latency predicted by {@code --latency-predictor}, or the median per candidate on
+     * {@code --latency-device} averaged over protocols.
+     */
+    private LatencyLookup latencyLookup(TableStore store) {
+        if (latencyPredictor != null) {
+            Row p = StoredPredictors.find(store, latencyPredictor);
+            if (!p.<String>getAs("target").equals("latency") || !p.<String>getAs("space").equals(space)) {
+                throw new IllegalArgumentException("--latency-predictor " + latencyPredictor + " predicts "
+                        + p.getAs("target") + " of " + p.getAs("space") + ", not latency of " + space);
+            }
+            return LatencyLookup.predicted(StoredPredictors.load(p), searchSpace);
+        }
         Map<String, Double> out = new HashMap<>();
         if (latencyDevice == null) {
-            return out;
+            return LatencyLookup.none();
         }
         if (!store.exists(Tables.LATENCY)) {
             throw new IllegalArgumentException("--latency-device: no latency table yet; run measure-latency or"
@@ -310,7 +355,7 @@ public final class EvolveJob extends SparkJob {
             throw new IllegalArgumentException("--latency-device " + latencyDevice + ": no latency rows of " + space
                     + " at " + inputSize + " px");
         }
-        return out;
+        return LatencyLookup.measured(out);
     }
 
     /** The proposals' architectures rows, by id, in proposal order. */
@@ -324,26 +369,85 @@ public final class EvolveJob extends SparkJob {
         return rows;
     }
 
-    /** The generation's fitness: one Spark stage over its candidates, reusing stored results. */
+    /**
+     * The generation's fitness: the weighted sum of its sources, each one Spark stage over the
+     * candidates that reuses stored results. A candidate missing from any source has none.
+     */
     private Map<String, Double> evaluate(SparkSession spark, TableStore store, Dataset<Row> proposed,
             String runId) {
-        if (fitness.equals("accuracy")) {
-            if (!store.exists(Tables.ACCURACY)) {
-                throw new IllegalArgumentException("--fitness accuracy: no accuracy table yet");
+        List<String> sources = fitnessSources();
+        Map<String, Double> total = null;
+        for (int i = 0; i < sources.size(); i++) {
+            double w = weights == null ? 1.0 : weights.get(i);
+            Map<String, Double> part = evaluate(sources.get(i), spark, store, proposed, runId);
+            Map<String, Double> sum = new HashMap<>();
+            for (Map.Entry<String, Double> e : part.entrySet()) {
+                Double sofar = total == null ? Double.valueOf(0) : total.get(e.getKey());
+                if (sofar != null) {
+                    sum.put(e.getKey(), sofar + w * e.getValue());
+                }
             }
-            Dataset<Row> acc = store.read(Tables.ACCURACY).where(col("status").equalTo(Tables.OK)
-                    .and(col("input_size").equalTo(inputSize)).and(col("classes").equalTo(classes)));
-            acc = task == null ? acc : acc.where(col("task").equalTo(task));
-            acc = recipe == null ? acc : acc.where(col("recipe").equalTo(recipe));
-            Map<String, Double> out = new HashMap<>();
-            acc.join(proposed.select("id"), "id").groupBy("id").avg("top1").collectAsList()
-                    .forEach(r -> out.put(r.getString(0), r.getDouble(1)));
-            return out;
+            total = sum;
+        }
+        return total;
+    }
+
+    private Map<String, Double> evaluate(String source, SparkSession spark, TableStore store,
+            Dataset<Row> proposed, String runId) {
+        if (source.equals("accuracy")) {
+            return storedAccuracy(store, proposed);
+        }
+        if (source.startsWith("predictor:")) {
+            return predicted(spark, store, source.substring("predictor:".length()), proposed, runId);
         }
         TrainingRecipe r = new TrainingRecipe(3, batch, limitImages, "sgd", 0.05f, 0.9f, 0.0005f, "cosine", false,
                 seed);
-        return ProxyScores.of(spark, proposed, fitness.substring("proxy:".length()), dataset, r, runId,
+        return ProxyScores.of(spark, proposed, source.substring("proxy:".length()), dataset, r, runId,
                 spec.commandLine().getErr());
+    }
+
+    private Map<String, Double> storedAccuracy(TableStore store, Dataset<Row> proposed) {
+        if (!store.exists(Tables.ACCURACY)) {
+            throw new IllegalArgumentException("--fitness accuracy: no accuracy table yet");
+        }
+        Dataset<Row> acc = store.read(Tables.ACCURACY).where(col("status").equalTo(Tables.OK)
+                .and(col("input_size").equalTo(inputSize)).and(col("classes").equalTo(classes)));
+        acc = task == null ? acc : acc.where(col("task").equalTo(task));
+        acc = recipe == null ? acc : acc.where(col("recipe").equalTo(recipe));
+        Map<String, Double> out = new HashMap<>();
+        acc.join(proposed.select("id"), "id").groupBy("id").avg("top1").collectAsList()
+                .forEach(r -> out.put(r.getString(0), r.getDouble(1)));
+        return out;
+    }
+
+    /**
+     * A stored predictor's values for the proposals: those already in {@code predictions} are
+     * reused, the rest predicted on the executors and added there. Latency counts negated, so
+     * that higher is better for every source.
+     */
+    private Map<String, Double> predicted(SparkSession spark, TableStore store, String prefix,
+            Dataset<Row> proposed, String runId) {
+        Row p = StoredPredictors.find(store, prefix);
+        if (!p.<String>getAs("space").equals(space)) {
+            throw new IllegalArgumentException("predictor " + prefix + " is for space " + p.getAs("space")
+                    + ", not " + space);
+        }
+        String id = p.getAs("predictor_id");
+        Dataset<Row> stored = store.exists(Tables.PREDICTIONS)
+                ? store.read(Tables.PREDICTIONS).where(col("predictor_id").equalTo(id)
+                        .and(col("input_size").equalTo(inputSize)).and(col("classes").equalTo(classes)))
+                : null;
+        Dataset<Row> missing = stored == null ? proposed : proposed.join(stored.select("id"),
+                proposed.col("id").equalTo(stored.col("id")), "left_anti");
+        store.merge(Tables.PREDICTIONS, StoredPredictors.apply(spark, p, missing, 1024, runId,
+                spark.sparkContext().longAccumulator("predicted")));
+        double sign = p.<String>getAs("target").equals("latency") ? -1 : 1;
+        Map<String, Double> out = new HashMap<>();
+        store.read(Tables.PREDICTIONS).where(col("predictor_id").equalTo(id).and(col("input_size").equalTo(inputSize))
+                        .and(col("classes").equalTo(classes)))
+                .join(proposed.select("id"), "id").select("id", "predicted").collectAsList()
+                .forEach(r -> out.put(r.getString(0), sign * r.getDouble(1)));
+        return out;
     }
 
     private void requireSameDefinition(SparkSession spark, TableStore store, String runId) {

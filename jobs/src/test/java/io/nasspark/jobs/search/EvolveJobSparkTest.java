@@ -10,7 +10,10 @@ import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,51 @@ class EvolveJobSparkTest extends SparkTestBase {
         CliRun changed = nas(SEARCH.replace("--population 8", "--population 9") + " --search-id whole");
         assertNotEquals(0, changed.code());
         assertTrue(changed.err().contains("--population 8 (stored) vs 9 (given)"), changed.err());
+    }
+
+    @Test
+    void storedPredictorsGiveTheFitnessAndTheLatencyConstraintAndSourcesCombineByWeight() throws Exception {
+        // Latency of a cell on an imaginary device: a fixed function of its FLOPs.
+        Path csv = Files.createTempFile("latency", ".csv");
+        List<String> lines = new ArrayList<>(List.of("arch,hw,ms"));
+        spark.sql("SELECT arch, flops FROM " + IcebergCatalog.qualified("architectures") + " ORDER BY id LIMIT 600")
+                .collectAsList().forEach(r -> lines.add(String.format(Locale.ROOT, "%s,synth,%.5f", r.getString(0),
+                        0.5 + r.getLong(1) / 2e7)));
+        Files.write(csv, lines);
+        assertEquals(0, nas("import-table --input " + csv + " --space nb201 --latency-column ms --group-columns hw").code());
+        assertEquals(0, nas("train-predictor --target latency --model lut --train-fraction 0.8 --seed 1").code());
+        assertEquals(0, nas("train-predictor --target accuracy --model lut --train-size 2000 --seed 1").code());
+        String latencyPredictor = predictorOf("latency");
+        String accuracyPredictor = predictorOf("accuracy");
+
+        String search = "evolve --space nb201 --population 8 --generations 3 --keep 4 --seed 5 --max-latency-ms 2.5"
+                + " --latency-predictor " + latencyPredictor.substring(0, 12);
+        CliRun predicted = nas(search + " --fitness predictor:" + accuracyPredictor + " --search-id predicted");
+        assertEquals(0, predicted.code(), predicted.err());
+        String rows = "FROM " + IcebergCatalog.qualified("search_generations") + " g JOIN "
+                + IcebergCatalog.qualified("predictions") + " p ON g.id = p.id AND p.predictor_id = ";
+        assertEquals(24, spark.sql("SELECT g.id " + rows + "'" + accuracyPredictor + "' WHERE g.search_id ="
+                + " 'predicted' AND g.evaluated AND g.fitness = p.predicted").count(), "fitness is the prediction");
+        assertEquals(0, spark.sql("SELECT g.id FROM " + IcebergCatalog.qualified("search_generations")
+                + " g WHERE search_id = 'predicted' AND evaluated AND NOT latency_ms <= 2.5").count());
+        assertEquals(spark.sql("SELECT DISTINCT predictor_id, id, input_size, classes FROM "
+                        + IcebergCatalog.qualified("predictions")).count(),
+                spark.sql("SELECT * FROM " + IcebergCatalog.qualified("predictions")).count(),
+                "stored predictions reused, none twice");
+
+        CliRun weighted = nas(search + " --fitness accuracy,predictor:" + accuracyPredictor + " --weights 1,-1"
+                + " --search-id weighted");
+        assertEquals(0, weighted.code(), weighted.err());
+        assertEquals(0, spark.sql("SELECT g.id " + rows + "'" + accuracyPredictor + "' JOIN "
+                + IcebergCatalog.qualified("accuracy") + " a ON a.id = g.id WHERE g.search_id = 'weighted' AND"
+                + " g.evaluated AND abs(g.fitness - (a.top1 - p.predicted)) > 1e-9").count(), "top1 - predicted");
+        assertTrue(spark.sql("SELECT * FROM " + IcebergCatalog.qualified("search_generations")
+                + " WHERE search_id = 'weighted' AND evaluated").count() > 0);
+    }
+
+    private static String predictorOf(String target) {
+        return spark.sql("SELECT predictor_id FROM " + IcebergCatalog.qualified("predictors") + " WHERE target = '"
+                + target + "'").first().getString(0);
     }
 
     @Test
