@@ -3,6 +3,7 @@ package io.nasspark.jobs;
 import io.nasspark.jobs.demo.DemoJob;
 import io.nasspark.jobs.describe.DescribeJob;
 import io.nasspark.jobs.imports.ImportTableJob;
+import io.nasspark.jobs.bench.SearchComparisonCommand;
 import io.nasspark.jobs.bench.TrainerThroughputCommand;
 import io.nasspark.jobs.latency.MeasureLatencyJob;
 import io.nasspark.jobs.search.EvolveJob;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = "Hardware-aware neural architecture search as Spark batch jobs.",
         mixinStandardHelpOptions = true,
         version = "nas 0.1.0",
-        subcommands = {SampleJob.class, ImportTableJob.class, MeasureLatencyJob.class, ScoreJob.class, TrainAccuracyJob.class, ProxyStudyJob.class, EvolveJob.class, TrainPredictorJob.class, PredictJob.class, CompareDevicesJob.class, SqlJob.class, DescribeJob.class, DemoJob.class, TrainerThroughputCommand.class, HelpCommand.class})
+        subcommands = {SampleJob.class, ImportTableJob.class, MeasureLatencyJob.class, ScoreJob.class, TrainAccuracyJob.class, ProxyStudyJob.class, EvolveJob.class, TrainPredictorJob.class, PredictJob.class, CompareDevicesJob.class, SqlJob.class, DescribeJob.class, DemoJob.class, TrainerThroughputCommand.class, SearchComparisonCommand.class, HelpCommand.class})
 public final class NasCli implements Runnable {
 
     /** Exit code for bad input: an option, argument or file the user can fix. */
