@@ -19,11 +19,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code nas demo}: the pipeline as far as it exists, on the embedded default. It samples every
  * NAS-Bench-201 cell and a draw of the small MBConv space, summarises the table, then scores a
- * handful of cells on Fashion-MNIST (BTE, TSE, Jacobian covariance) with the score job.
+ * handful of cells on Fashion-MNIST (BTE, TSE, Jacobian covariance) with the score job, and
+ * runs a short evolutionary search with BTE as fitness that reuses those scores.
  */
 @Command(name = "demo",
         description = "Run the pipeline that exists so far (sample nb201 and mbconv-small, score a few nb201"
-                + " cells on Fashion-MNIST) and summarise what it wrote.",
+                + " cells on Fashion-MNIST, a short BTE search over them) and summarise what it wrote.",
         mixinStandardHelpOptions = true)
 public final class DemoJob extends SparkJob {
 
@@ -39,6 +40,10 @@ public final class DemoJob extends SparkJob {
             description = "nb201 cells to score on Fashion-MNIST at 16 px, 0 to skip (default: ${DEFAULT-VALUE}).")
     int score;
 
+    @Option(names = "--search-generations", paramLabel = "G", defaultValue = "2",
+            description = "Generations of the demo search (population: --score), 0 to skip (default: ${DEFAULT-VALUE}).")
+    int searchGenerations;
+
     private List<SampleOptions> steps;
 
     @Override
@@ -46,8 +51,8 @@ public final class DemoJob extends SparkJob {
         steps = List.of(
                 new SampleOptions("nb201", 0, true, seed, false, 0, 0, 0),
                 new SampleOptions("mbconv-small", count, false, seed, false, 0, 0, 0));
-        if (score < 0) {
-            throw new IllegalArgumentException("--score must not be negative, got " + score);
+        if (score < 0 || searchGenerations < 0) {
+            throw new IllegalArgumentException("--score and --search-generations must not be negative");
         }
     }
 
@@ -76,6 +81,9 @@ public final class DemoJob extends SparkJob {
         summary.append('\n').append(TablePrinter.table(table.columns(), table.collectAsList()));
         if (score > 0) {
             summary.append('\n').append(scoreAFew(spark, runId));
+            if (searchGenerations > 0) {
+                summary.append('\n').append(searchOverThem());
+            }
         }
         summary.append("\nRead the tables with: bin/nas sql \"SELECT * FROM architectures LIMIT 5\"");
         return new Outcome(added, summary.toString());
@@ -88,14 +96,8 @@ public final class DemoJob extends SparkJob {
     private String scoreAFew(SparkSession spark, String runId) {
         SampleJob.run(spark, new SampleOptions("nb201", score, false, seed, false, 16, 0, 0), runId,
                 spec.commandLine().getErr());
-        StringWriter out = new StringWriter();
-        int code = NasCli.commandLine().setOut(new PrintWriter(out)).setErr(spec.commandLine().getErr())
-                .execute("score", "--space", "nb201", "--input-size", "16", "--limit", Integer.toString(score),
-                        "--limit-images", "256", "--batch", "32", "--seed", Long.toString(seed),
-                        "--tables", sparkOptions.tables());
-        if (code != 0) {
-            throw new IllegalStateException("demo: scoring failed (exit " + code + ")");
-        }
+        String out = runJob("score", "--space", "nb201", "--input-size", "16", "--limit", Integer.toString(score),
+                "--limit-images", "256", "--batch", "32", "--seed", Long.toString(seed));
         Dataset<Row> proxies = spark.sql("SELECT a.arch, round(max(CASE WHEN proxy = 'bte' THEN value END), 4) AS bte,"
                 + " round(max(CASE WHEN proxy = 'tse' THEN value END), 2) AS tse,"
                 + " round(max(CASE WHEN proxy = 'jacov' THEN value END), 1) AS jacov,"
@@ -105,5 +107,31 @@ public final class DemoJob extends SparkJob {
                 + " WHERE p.input_size = 16 GROUP BY a.arch ORDER BY bte DESC");
         return out + "\nProxies of the scored cells (higher BTE: faster, steadier loss decrease):\n"
                 + TablePrinter.table(proxies.columns(), proxies.collectAsList());
+    }
+
+    /**
+     * A short evolution over nb201 at 16 px with BTE as fitness under the scoring's settings, so
+     * cells the score step already trained are looked up rather than trained again.
+     */
+    private String searchOverThem() {
+        int population = Math.max(2, score);
+        return runJob("evolve", "--space", "nb201", "--input-size", "16", "--fitness", "proxy:bte",
+                "--limit-images", "256", "--batch", "32", "--population", Integer.toString(population),
+                "--keep", Integer.toString(Math.max(1, population / 2)), "--generations",
+                Integer.toString(searchGenerations), "--seed", Long.toString(seed), "--search-id", "demo-s" + seed);
+    }
+
+    /** Runs another job of the CLI in this session and returns what it printed. */
+    private String runJob(String... args) {
+        StringWriter out = new StringWriter();
+        String[] withTables = java.util.Arrays.copyOf(args, args.length + 2);
+        withTables[args.length] = "--tables";
+        withTables[args.length + 1] = sparkOptions.tables();
+        int code = NasCli.commandLine().setOut(new PrintWriter(out)).setErr(spec.commandLine().getErr())
+                .execute(withTables);
+        if (code != 0) {
+            throw new IllegalStateException("demo: " + args[0] + " failed (exit " + code + ")");
+        }
+        return out.toString();
     }
 }

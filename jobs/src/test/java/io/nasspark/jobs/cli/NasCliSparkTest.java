@@ -58,8 +58,8 @@ class NasCliSparkTest extends SparkTestBase {
     }
 
     @Test
-    void theDemoWritesBothSpacesScoresAFewCellsAndSummarises() {
-        CliRun demo = nas("demo", "--count", "50", "--score", "2");
+    void theDemoWritesBothSpacesScoresAFewCellsSearchesAndSummarises() {
+        CliRun demo = nas("demo", "--count", "50", "--score", "2", "--search-generations", "1");
         assertEquals(0, demo.code(), demo.err());
         assertTrue(demo.out().contains("15,625 new rows"), demo.out());
         assertTrue(demo.out().contains("50 new rows"), demo.out());
@@ -68,8 +68,12 @@ class NasCliSparkTest extends SparkTestBase {
         assertEquals(15_677L, spark.read().table("architectures").count(), "all cells, 50 MBConv, 2 cells at 16 px");
         assertTrue(demo.out().contains("score: 2 candidates") && demo.out().contains("Proxies of the scored cells"),
                 demo.out());
-        assertEquals(2 * 5, spark.read().table("proxy_scores").count(), "2 cells x bte, tse, jacov, params, flops");
-        assertTrue(spark.catalog().tableExists("runs") && spark.table("runs").count() == 2, "demo and its score run");
+        assertTrue(demo.out().contains("evolve demo-s0: evolution search of nb201"), demo.out());
+        assertEquals(2, spark.read().table("search_generations").where("search_id = 'demo-s0' AND evaluated"
+                + " AND fitness IS NOT NULL").count(), "the search's one generation of 2, each with a BTE");
+        assertTrue(spark.read().table("proxy_scores").count() >= 2 * 5, "2 cells x bte, tse, jacov, params, flops");
+        assertTrue(spark.catalog().tableExists("runs") && spark.table("runs").count() == 3,
+                "demo, its score and its evolve run");
         assertTrue(Tables.all().size() >= 2);
     }
 }
