@@ -1,0 +1,109 @@
+package io.nasspark.jobs.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.NasProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code nas evolve} as its own JVM, killed with SIGKILL after its second generation: the
+ * re-run with the same search id resumes and ends with exactly the rows of an uninterrupted
+ * search with the same seed.
+ */
+class EvolveProcessTest {
+
+    /** Every child process is killed after this long: the test stops by itself. */
+    private static final long LIMIT_SECONDS = 300;
+    private static final String[] OPS = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSearchKilledMidRunResumesToTheResultOfAnUninterruptedOne() throws Exception {
+        Path tables = tmp.resolve("tables");
+        Path csv = tmp.resolve("accuracy.csv");
+        Files.write(csv, everyCellWithAnAccuracy());
+        assertEquals(0, nas("import", "import-table", "--input", csv.toString(), "--space", "nb201",
+                "--accuracy-column", "top1", "--tables", tables.toString()).waitFor());
+
+        Process killed = process().start("killed", evolve(tables, "interrupted"));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+            while (!Files.readString(tmp.resolve("killed.err")).contains("generation 2/") && killed.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(killed.isAlive(), "the search should still be running when it is killed");
+        } finally {
+            killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assertEquals(0, nas("resumed", evolve(tables, "interrupted")).waitFor());
+        assertTrue(Files.readString(tmp.resolve("resumed.out")).contains("resumed after generation"),
+                Files.readString(tmp.resolve("resumed.out")));
+        assertEquals(0, nas("whole", evolve(tables, "whole")).waitFor());
+
+        List<String> interrupted = generations(tables, "interrupted");
+        assertEquals(8 * 6, interrupted.stream().filter(l -> l.endsWith(",true")).count(),
+                "8 generations of 6 evaluated candidates");
+        assertEquals(generations(tables, "whole"), interrupted);
+    }
+
+    private static String[] evolve(Path tables, String searchId) {
+        return new String[] {"evolve", "--space", "nb201", "--fitness", "accuracy", "--population", "6",
+                "--generations", "8", "--keep", "3", "--seed", "11", "--search-id", searchId,
+                "--tables", tables.toString()};
+    }
+
+    /** All 15,625 cells, top-1 rising with 3x3 convolutions plus a fixed jitter from the string. */
+    private static List<String> everyCellWithAnAccuracy() {
+        List<String> lines = new ArrayList<>(List.of("arch,top1"));
+        for (int code = 0; code < 15_625; code++) {
+            String[] e = new String[6];
+            int conv = 0;
+            for (int i = 0, c = code; i < 6; i++, c /= 5) {
+                e[i] = OPS[c % 5];
+                conv += c % 5 == 3 ? 1 : 0;
+            }
+            String arch = "|" + e[0] + "~0|+|" + e[1] + "~0|" + e[2] + "~1|+|" + e[3] + "~0|" + e[4] + "~1|" + e[5]
+                    + "~2|";
+            lines.add(String.format(Locale.ROOT, "%s,%.3f", arch, 50 + 5 * conv + Math.floorMod(arch.hashCode(),
+                    1000) / 1000.0));
+        }
+        return lines;
+    }
+
+    /** The search's rows, generation by generation, without run ids and times. */
+    private List<String> generations(Path tables, String searchId) throws Exception {
+        String name = "sql-" + searchId;
+        assertEquals(0, nas(name, "sql", "SELECT generation, id, fitness, origin, parents, population_rank,"
+                + " evaluated FROM search_generations WHERE search_id = '" + searchId + "' ORDER BY generation, id",
+                "--format", "csv", "--limit", "0", "--tables", tables.toString()).waitFor());
+        List<String> lines = Files.readAllLines(tmp.resolve(name + ".out"));
+        return lines.subList(1, lines.size());
+    }
+
+    private Process nas(String name, String... args) throws Exception {
+        Process p = process().start(name, args);
+        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("nas " + name + " did not finish in " + LIMIT_SECONDS + " s");
+        }
+        if (p.exitValue() != 0) {
+            System.err.println(Files.readString(tmp.resolve(name + ".err")));
+        }
+        return p;
+    }
+
+    private NasProcess process() {
+        return new NasProcess(tmp, "local[2]", LIMIT_SECONDS);
+    }
+}
