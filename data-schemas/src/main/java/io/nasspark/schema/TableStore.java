@@ -156,18 +156,19 @@ public final class TableStore {
      */
     public MergeResult merge(TableSchema table, Dataset<Row> rows, MergeMode mode) {
         SchemaCheck.requireWritable(table, rows.schema());
-        String matched = matchedClause(table, mode);
+        return commitMerge(table, rows, matchedClause(table, mode) + " WHEN NOT MATCHED THEN INSERT *");
+    }
+
+    /** One MERGE of {@code rows} (deduplicated on the key) into {@code table} with the given clauses. */
+    private MergeResult commitMerge(TableSchema table, Dataset<Row> rows, String clauses) {
         ensure(table);
         String name = IcebergCatalog.qualified(table.name());
         String view = "nas_merge_" + UUID.randomUUID().toString().replace("-", "");
-        Dataset<Row> source = rows
-                .selectExpr(table.columns().toArray(String[]::new))
-                .dropDuplicates(table.key().toArray(String[]::new));
-        source.createOrReplaceTempView(view);
+        rows.selectExpr(table.columns().toArray(String[]::new)).dropDuplicates(table.key().toArray(String[]::new))
+                .createOrReplaceTempView(view);
         String writeId = UUID.randomUUID().toString();
         try {
-            commitWithRetry("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
-                    + matched + " WHEN NOT MATCHED THEN INSERT *", writeId);
+            commitWithRetry("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table) + clauses, writeId);
         } finally {
             spark.catalog().dropTempView(view);
         }
@@ -175,6 +176,18 @@ public final class TableStore {
         String added = ours == null ? null : ours.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
         return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added),
                 ours == null ? -1 : ours.snapshotId());
+    }
+
+    /**
+     * Makes the rows of {@code table} whose {@code column} equals {@code value} exactly
+     * {@code rows}, in one commit: matching keys are updated, new ones inserted, and stored rows
+     * of that slice missing from {@code rows} deleted. For results recomputed whole, such as an
+     * analysis run again.
+     */
+    public MergeResult replaceSlice(TableSchema table, Dataset<Row> rows, String column, String value) {
+        SchemaCheck.requireWritable(table, rows.schema());
+        return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+                + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = '" + value.replace("'", "''") + "' THEN DELETE");
     }
 
     private static String matchedClause(TableSchema table, MergeMode mode) {

@@ -341,10 +341,62 @@ public final class Tables {
             List.of("run_id"),
             "every job run with its arguments, seeds and outcome");
 
+    private static final org.apache.spark.sql.types.DataType VALUES =
+            org.apache.spark.sql.types.DataTypes.createMapType(StringType, DoubleType);
+    private static final org.apache.spark.sql.types.DataType TEXTS =
+            org.apache.spark.sql.types.DataTypes.createArrayType(StringType);
+
+    /**
+     * Members of the first fronts of each group of a Pareto analysis. An analysis is replaced
+     * whole when it is run again, so its rows always come from one run.
+     */
+    public static final TableSchema PARETO = new TableSchema(
+            "pareto",
+            1,
+            new StructType(new StructField[] {
+                key("analysis", StringType, "name of the analysis (--name)"),
+                key("grp", StringType, "group: the --group-by columns as col=value, comma-separated, or 'all'"),
+                key("id", StringType, "candidate id (or the --id-column value of a file's row)"),
+                column("arch", StringType, "architecture string, when the input has one"),
+                column("front_rank", IntegerType, "1 = non-dominated; equal points share a rank"),
+                column("crowding_distance", DoubleType, "NSGA-II crowding distance within its front"),
+                column("objective_values", VALUES, "the objectives' values, by column name"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "write time"),
+            }),
+            List.of("analysis", "grp", "id"),
+            "first fronts of Pareto analyses, per group");
+
+    /** One row per analysis and group: front size, hypervolume, knee, budget answers. */
+    public static final TableSchema PARETO_SUMMARY = new TableSchema(
+            "pareto_summary",
+            1,
+            new StructType(new StructField[] {
+                key("analysis", StringType, "name of the analysis (--name)"),
+                key("grp", StringType, "group: the --group-by columns as col=value, or 'all'"),
+                column("objectives", StringType, "objectives with their directions, e.g. latency_ms:min,top1:max"),
+                column("input_rows", LongType, "rows of the group in the input"),
+                column("excluded_rows", LongType, "rows left out for a null or NaN objective"),
+                column("front_size", IntegerType, "members of the first front"),
+                column("fronts_kept", IntegerType, "fronts written to pareto (--fronts)"),
+                column("hypervolume", DoubleType, "of the first front against the reference point, in the objectives' units"),
+                column("reference_point", VALUES, "reference point of the hypervolume"),
+                column("reference_derived", BooleanType, "true when derived from the front (worst + 10% of range)"),
+                column("knee_id", StringType, "the knee of the first front"),
+                column("knee", VALUES, "the knee's objective values"),
+                column("budgets", TEXTS, "answers to --budget, e.g. 'latency_ms<=5: best top1 71.2'"),
+                column("budget_ids", TEXTS, "the candidate answering each budget, in the same order"),
+                column("status", StringType, "ok, or empty when no row of the group had every objective"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "write time"),
+            }),
+            List.of("analysis", "grp"),
+            "Pareto analyses per group: front size, hypervolume, knee, budgets");
+
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
         return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, TRAINING_RUNS, BATCH_LOSSES,
-                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, RUNS);
+                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, PARETO, PARETO_SUMMARY, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

@@ -1,0 +1,380 @@
+package io.nasspark.jobs.pareto;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.nasspark.jobs.cli.SparkJob;
+import io.nasspark.jobs.cli.TablePrinter;
+import io.nasspark.pareto.Budget;
+import io.nasspark.pareto.FrontAnalysis;
+import io.nasspark.pareto.Hypervolume;
+import io.nasspark.schema.IcebergCatalog;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import io.nasspark.util.Hashing;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nas pareto}: non-dominated sorting per group over any number of rows, in two passes
+ * that never gather a group's rows in one place (see {@link FrontsFn}), then per group the
+ * hypervolume, knee and budget answers of the first front, computed on the driver from the front
+ * alone.
+ */
+@Command(name = "pareto",
+        description = "Pareto fronts per group over a file or the project's tables: front ranks and crowding"
+                + " distance to pareto, hypervolume, knee and budget answers to pareto_summary.",
+        mixinStandardHelpOptions = true)
+public final class ParetoJob extends SparkJob {
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "FILE", description = "A CSV (with a header) or Parquet file or directory.")
+        String input;
+
+        @Option(names = "--from-tables", description = "architectures joined with latency and accuracy on id, input"
+                + " size and classes (columns: id, arch, space, flops, params, device, protocol, latency_ms, task,"
+                + " recipe, top1, top5, input_size, classes).")
+        boolean fromTables;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Source source;
+
+    @Option(names = "--objectives", required = true, split = ",", paramLabel = "COL:min|max",
+            description = "Two or more objective columns with their direction, e.g. latency_ms:min,top1:max.")
+    List<String> objectives;
+
+    @Option(names = "--group-by", split = ",", paramLabel = "COL", description = "Columns that make a group.")
+    List<String> groupBy = new ArrayList<>();
+
+    @Option(names = "--where", paramLabel = "SQL", description = "Only rows meeting this Spark SQL condition.")
+    String where;
+
+    @Option(names = "--id-column", paramLabel = "COL",
+            description = "Column naming each row (default: id, else arch).")
+    String idColumn;
+
+    @Option(names = "--reference-point", split = ",", paramLabel = "COL=VALUE",
+            description = "Hypervolume reference point (default: per group, the front's worst value plus 10%% of"
+                    + " its range, recorded).")
+    Map<String, Double> referencePoint;
+
+    @Option(names = "--budget", paramLabel = "COL<=X", description = "Best of the other objectives within a"
+            + " bound on one, e.g. \"latency_ms<=5\"; repeatable.")
+    List<String> budgets = new ArrayList<>();
+
+    @Option(names = "--fronts", defaultValue = "3", paramLabel = "R",
+            description = "Fronts kept in pareto: ranks 1..R (default: ${DEFAULT-VALUE}).")
+    int fronts;
+
+    @Option(names = "--across", paramLabel = "COL",
+            description = "A --group-by column (such as device) to compare groups across: how much of one's first"
+                    + " front stays on the other's, over the candidates both have.")
+    String across;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name of the analysis; a re-run replaces it"
+            + " (default: from the input and options).")
+    String name;
+
+    private List<String> columns;
+    private double[] signs;
+    private List<Budget> parsedBudgets;
+
+    @Override
+    protected void validate() {
+        if (objectives.size() < 2) {
+            throw new IllegalArgumentException("--objectives needs two or more COL:min|max, got " + objectives);
+        }
+        columns = new ArrayList<>();
+        signs = new double[objectives.size()];
+        for (int i = 0; i < objectives.size(); i++) {
+            String[] parts = objectives.get(i).split(":");
+            if (parts.length != 2 || !parts[1].equals("min") && !parts[1].equals("max")) {
+                throw new IllegalArgumentException("--objectives: " + objectives.get(i) + " is not COL:min or COL:max");
+            }
+            columns.add(parts[0]);
+            signs[i] = parts[1].equals("min") ? 1 : -1;
+        }
+        parsedBudgets = budgets.stream().map(b -> Budget.parse(b, columns)).toList();
+        if (fronts < 1) {
+            throw new IllegalArgumentException("--fronts must be at least 1, got " + fronts);
+        }
+        if (across != null && !groupBy.contains(across)) {
+            throw new IllegalArgumentException("--across " + across + " must be one of the --group-by columns " + groupBy);
+        }
+        if (referencePoint != null && !referencePoint.keySet().equals(new java.util.HashSet<>(columns))) {
+            throw new IllegalArgumentException("--reference-point must give every objective " + columns + ", got "
+                    + referencePoint.keySet());
+        }
+        if (name == null) {
+            name = "pareto-" + Hashing.id128(String.valueOf(source.input), Boolean.toString(source.fromTables),
+                    objectives.toString(), groupBy.toString(), String.valueOf(where)).substring(0, 10);
+        }
+    }
+
+    @Override
+    protected Long seed() {
+        return null;
+    }
+
+    @Override
+    protected Outcome run(SparkSession spark, String runId) {
+        long start = System.nanoTime();
+        Dataset<Row> input = requireColumns(load(spark));
+        int dims = columns.size();
+        Dataset<Row> points = input.select(projection(input).toArray(Column[]::new));
+        Column[] order = order(dims);
+        Dataset<Row> pruned = points.sortWithinPartitions(order)
+                .mapPartitions(new FrontsFn(dims, fronts, false), Encoders.row(FrontsFn.schema(dims)));
+        Dataset<Row> ranked = pruned.repartition(col("grp")).sortWithinPartitions(order)
+                .mapPartitions(new FrontsFn(dims, fronts, true), Encoders.row(FrontsFn.schema(dims)));
+        List<Row> result = ranked.collectAsList(); // the kept fronts and one count per group: small
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Row> members = new ArrayList<>();
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, List<Row>> firstFronts = new TreeMap<>();
+        for (Row r : result) {
+            String grp = r.getString(1);
+            if (r.getInt(0) == FrontsFn.COUNT) {
+                counts.merge(grp, new long[] {r.getLong(4 + dims), r.getLong(5 + dims)},
+                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+                continue;
+            }
+            members.add(paretoRow(r, dims, runId, now));
+            if (r.getInt(6 + dims) == 1) {
+                firstFronts.computeIfAbsent(grp, g -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Row> summaries = new ArrayList<>();
+        counts.forEach((grp, c) -> summaries.add(summary(grp, c, firstFronts.getOrDefault(grp, List.of()), dims,
+                runId, now)));
+        TableStore store = new TableStore(spark);
+        store.replaceSlice(Tables.PARETO, spark.createDataFrame(members, Tables.PARETO.schema()), "analysis", name);
+        store.replaceSlice(Tables.PARETO_SUMMARY, spark.createDataFrame(summaries, Tables.PARETO_SUMMARY.schema()),
+                "analysis", name);
+        String acrossTable = across == null ? "" : "\n" + FrontOverlap.table(spark, points, firstFronts, groupBy,
+                across);
+        return new Outcome(members.size(), String.format(Locale.ROOT,
+                "pareto %s: %,d rows in %,d groups, objectives %s; %,d front members (ranks 1..%d) to pareto,"
+                        + " %,d groups to pareto_summary; %.1f s%n%s%s",
+                name, counts.values().stream().mapToLong(c -> c[0]).sum(), counts.size(), String.join(",", objectives),
+                members.size(), fronts, summaries.size(), (System.nanoTime() - start) / 1e9,
+                summaryTable(summaries), acrossTable));
+    }
+
+    private Dataset<Row> load(SparkSession spark) {
+        Dataset<Row> rows;
+        if (source.fromTables) {
+            TableStore store = new TableStore(spark);
+            for (var t : List.of(Tables.ARCHITECTURES, Tables.LATENCY, Tables.ACCURACY)) {
+                store.ensure(t);
+            }
+            rows = spark.sql("SELECT a.id, a.arch, a.space, a.flops, a.params, l.device, l.protocol,"
+                    + " l.median_ms AS latency_ms, c.task, c.recipe, c.top1, c.top5, a.input_size, a.classes FROM "
+                    + IcebergCatalog.qualified("architectures") + " a LEFT JOIN (SELECT * FROM "
+                    + IcebergCatalog.qualified("latency") + " WHERE status = 'ok') l USING (id, input_size, classes)"
+                    + " LEFT JOIN (SELECT * FROM " + IcebergCatalog.qualified("accuracy") + " WHERE status = 'ok') c"
+                    + " USING (id, input_size, classes)");
+        } else {
+            if (!new java.io.File(source.input).exists() && !source.input.contains("://")) {
+                throw new IllegalArgumentException("--input " + source.input + " does not exist");
+            }
+            rows = source.input.endsWith(".csv")
+                    ? spark.read().option("header", "true").option("inferSchema", "true").csv(source.input)
+                    : spark.read().parquet(source.input);
+        }
+        return where == null ? rows : rows.where(where);
+    }
+
+    private Dataset<Row> requireColumns(Dataset<Row> input) {
+        List<String> present = Arrays.asList(input.columns());
+        for (String c : columns) {
+            StructField f = present.contains(c) ? input.schema().apply(c) : null;
+            if (f == null) {
+                throw new IllegalArgumentException("objective column " + c + " is not in the input; its columns are "
+                        + present);
+            }
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new IllegalArgumentException("objective column " + c + " is " + f.dataType().simpleString()
+                        + ", not numeric; the input's columns are " + input.schema().simpleString());
+            }
+        }
+        for (String c : groupBy) {
+            if (!present.contains(c)) {
+                throw new IllegalArgumentException("--group-by column " + c + " is not in the input; its columns are "
+                        + present);
+            }
+        }
+        if (idColumn == null) {
+            idColumn = present.contains("id") ? "id" : present.contains("arch") ? "arch" : null;
+            if (idColumn == null) {
+                throw new IllegalArgumentException("the input has neither an id nor an arch column; name one with"
+                        + " --id-column (columns: " + present + ")");
+            }
+        } else if (!present.contains(idColumn)) {
+            throw new IllegalArgumentException("--id-column " + idColumn + " is not in the input; its columns are "
+                    + present);
+        }
+        return input;
+    }
+
+    /** kind, grp, id, arch, then each objective as a minimised double (0.0 added: no -0.0). */
+    private List<Column> projection(Dataset<Row> input) {
+        List<Column> out = new ArrayList<>();
+        out.add(lit(FrontsFn.POINT).as("kind"));
+        out.add(groupColumn().as("grp"));
+        out.add(col(idColumn).cast("string").as("id"));
+        out.add((Arrays.asList(input.columns()).contains("arch") ? col("arch").cast("string")
+                : lit(null).cast("string")).as("arch"));
+        for (int i = 0; i < columns.size(); i++) {
+            out.add(col(columns.get(i)).cast("double").multiply(signs[i]).plus(0.0).as("o" + i));
+        }
+        out.add(lit(0L).as("input_rows"));
+        out.add(lit(0L).as("excluded_rows"));
+        out.add(lit(null).cast("int").as("front_rank"));
+        out.add(lit(null).cast("double").as("crowding_distance"));
+        return out;
+    }
+
+    private Column groupColumn() {
+        if (groupBy.isEmpty()) {
+            return lit("all");
+        }
+        List<Column> parts = new ArrayList<>();
+        for (String g : groupBy) {
+            parts.add(functions.concat(lit(g + "="), functions.coalesce(col(g).cast("string"), lit("null"))));
+        }
+        return functions.concat_ws(",", parts.toArray(Column[]::new));
+    }
+
+    private static Column[] order(int dims) {
+        Column[] order = new Column[dims + 1];
+        order[0] = col("grp");
+        for (int i = 0; i < dims; i++) {
+            order[i + 1] = col("o" + i).asc_nulls_first();
+        }
+        return order;
+    }
+
+    private double[] values(Row r, int dims) {
+        double[] v = new double[dims];
+        for (int i = 0; i < dims; i++) {
+            v[i] = signs[i] * r.getDouble(4 + i) + 0.0;
+        }
+        return v;
+    }
+
+    private Map<String, Double> named(double[] v) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < v.length; i++) {
+            m.put(columns.get(i), v[i]);
+        }
+        return m;
+    }
+
+    private Row paretoRow(Row r, int dims, String runId, Timestamp now) {
+        return Tables.PARETO.row(mapOf("analysis", name, "grp", r.getString(1), "id", r.getString(2), "arch",
+                r.getString(3), "front_rank", r.getInt(6 + dims), "crowding_distance", r.getDouble(7 + dims),
+                "objective_values", named(values(r, dims)),
+                "run_id", runId, "created_at", now));
+    }
+
+    private Row summary(String grp, long[] count, List<Row> front, int dims, String runId, Timestamp now) {
+        Map<String, Object> s = mapOf("analysis", name, "grp", grp, "objectives", String.join(",", objectives),
+                "input_rows", count[0], "excluded_rows", count[1], "front_size", front.size(), "fronts_kept", fronts,
+                "run_id", runId, "created_at", now);
+        if (front.isEmpty()) {
+            s.put("status", "empty");
+            return Tables.PARETO_SUMMARY.row(s);
+        }
+        List<double[]> minimised = front.stream().map(r -> {
+            double[] p = new double[dims];
+            for (int i = 0; i < dims; i++) {
+                p[i] = r.getDouble(4 + i);
+            }
+            return p;
+        }).toList();
+        double[] ref = referencePoint == null ? FrontAnalysis.derivedReference(minimised)
+                : columns.stream().mapToDouble(c -> referencePoint.get(c)).toArray();
+        double[] refMin = new double[dims];
+        for (int i = 0; i < dims; i++) {
+            refMin[i] = referencePoint == null ? ref[i] : signs[i] * ref[i];
+        }
+        int knee = FrontAnalysis.knee(minimised);
+        List<String> answers = new ArrayList<>();
+        List<String> answerIds = new ArrayList<>();
+        for (Budget b : parsedBudgets) {
+            for (int j = 0; j < dims; j++) {
+                if (j == b.objective()) {
+                    continue;
+                }
+                Row best = null;
+                for (Row r : front) {
+                    if (b.admits(values(r, dims)) && (best == null || r.getDouble(4 + j) < best.getDouble(4 + j))) {
+                        best = r;
+                    }
+                }
+                answers.add(best == null ? b.text() + ": no front member within it" : String.format(Locale.ROOT,
+                        "%s: best %s %s", b.text(), columns.get(j), format(values(best, dims)[j])));
+                answerIds.add(best == null ? null : best.getString(2));
+            }
+        }
+        double[] refValues = new double[dims];
+        for (int i = 0; i < dims; i++) {
+            refValues[i] = signs[i] * refMin[i] + 0.0;
+        }
+        s.put("hypervolume", Hypervolume.of(minimised, refMin));
+        s.put("reference_point", named(refValues));
+        s.put("reference_derived", referencePoint == null);
+        s.put("knee_id", front.get(knee).getString(2));
+        s.put("knee", named(values(front.get(knee), dims)));
+        s.put("budgets", answers);
+        s.put("budget_ids", answerIds);
+        s.put("status", "ok");
+        return Tables.PARETO_SUMMARY.row(s);
+    }
+
+    private static String format(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static Map<String, Object> mapOf(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private String summaryTable(List<Row> summaries) {
+        List<String> cols = Tables.PARETO_SUMMARY.columns();
+        List<Row> rows = summaries.stream().map(s -> {
+            Object hv = s.get(cols.indexOf("hypervolume"));
+            return RowFactory.create(s.get(cols.indexOf("grp")), s.get(cols.indexOf("input_rows")),
+                    s.get(cols.indexOf("excluded_rows")), s.get(cols.indexOf("front_size")),
+                    hv == null ? null : format((Double) hv), s.get(cols.indexOf("status")));
+        }).toList();
+        return TablePrinter.table(new String[] {"group", "rows", "excluded", "front", "hypervolume", "status"},
+                rows.size() > 50 ? rows.subList(0, 50) : rows);
+    }
+}

@@ -1,0 +1,148 @@
+package io.nasspark.jobs.pareto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.SparkTestBase;
+import io.nasspark.pareto.FrontAnalysis;
+import io.nasspark.pareto.Hypervolume;
+import io.nasspark.pareto.ParetoRanking;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pareto over a Parquet input of four files (so the pruning pass sees several partitions) with
+ * ties, duplicates, NaN and null objectives and a group with no complete row: ranks equal the
+ * O(n²) sort's, and the summary's hypervolume, knee and budget equal ones computed here.
+ */
+class ParetoJobSparkTest extends SparkTestBase {
+
+    @TempDir
+    static Path tmp;
+
+    /** Per device: the complete rows' (latency, -top1) by id. */
+    private static final Map<String, Map<String, double[]>> POINTS = new HashMap<>();
+
+    private static CliRun nas(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--tables", WAREHOUSE.toString()));
+        return CliRun.nas(all.toArray(String[]::new));
+    }
+
+    @BeforeAll
+    static void writeInput() {
+        drop();
+        SplittableRandom rng = new SplittableRandom(8);
+        List<Row> rows = new ArrayList<>();
+        for (String device : List.of("a", "b")) {
+            Map<String, double[]> points = new HashMap<>();
+            for (int i = 0; i < 400; i++) {
+                String id = "c" + i;
+                // Coarse values: many ties; b shares most candidates with a, slightly shifted.
+                double latency = 1 + rng.nextInt(30) / 2.0 + (device.equals("b") ? (i % 3) * 0.5 : 0);
+                double top1 = 50 + rng.nextInt(40);
+                Double lat = i % 50 == 7 ? null : i % 50 == 9 ? Double.NaN : latency;
+                rows.add(RowFactory.create(id, device, lat, top1));
+                if (lat != null && !lat.isNaN()) {
+                    points.put(id, new double[] {latency, -top1});
+                }
+            }
+            POINTS.put(device, points);
+        }
+        rows.add(RowFactory.create("d0", "empty", Double.NaN, 70.0));
+        StructType schema = new StructType().add("id", DataTypes.StringType).add("device", DataTypes.StringType)
+                .add("latency_ms", DataTypes.DoubleType).add("top1", DataTypes.DoubleType);
+        spark.createDataFrame(rows, schema).repartition(4).write().parquet(tmp.resolve("input").toString());
+    }
+
+    @Test
+    void ranksHypervolumeKneeAndBudgetsEqualTheBruteForceOnes() {
+        CliRun r = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max",
+                "--group-by", "device", "--fronts", "2", "--budget", "latency_ms<=5", "--name", "t", "--across", "device");
+        assertEquals(0, r.code(), r.err());
+        for (String device : List.of("a", "b")) {
+            Map<String, double[]> points = POINTS.get(device);
+            List<String> ids = new ArrayList<>(points.keySet());
+            double[][] maximised = ids.stream().map(id -> new double[] {-points.get(id)[0], -points.get(id)[1]})
+                    .toArray(double[][]::new);
+            int[] ranks = ParetoRanking.fronts(maximised);
+            Map<String, Integer> expected = new HashMap<>();
+            List<double[]> front = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (ranks[i] <= 2) {
+                    expected.put(ids.get(i), ranks[i]);
+                }
+                if (ranks[i] == 1) {
+                    front.add(points.get(ids.get(i)));
+                }
+            }
+            Map<String, Integer> stored = new HashMap<>();
+            spark.sql("SELECT id, front_rank FROM pareto WHERE analysis = 't' AND grp = 'device=" + device + "'")
+                    .collectAsList().forEach(row -> stored.put(row.getString(0), row.getInt(1)));
+            assertEquals(expected, stored, device);
+
+            Row s = spark.sql("SELECT input_rows, excluded_rows, front_size, hypervolume, knee, budgets, status FROM"
+                    + " pareto_summary WHERE analysis = 't' AND grp = 'device=" + device + "'").first();
+            assertEquals(400L, s.getLong(0));
+            assertEquals(16L, s.getLong(1), "8 null and 8 NaN latencies");
+            assertEquals(front.size(), s.getInt(2));
+            assertEquals(Hypervolume.of(front, FrontAnalysis.derivedReference(front)), s.getDouble(3), 1e-9);
+            List<double[]> lex = sorted(front);
+            double[] knee = lex.get(FrontAnalysis.knee(lex));
+            assertEquals(knee[0], s.<String, Double>getJavaMap(4).get("latency_ms"), 0);
+            double best = points.values().stream().filter(p -> p[0] <= 5).mapToDouble(p -> -p[1]).max().orElseThrow();
+            assertEquals("latency_ms<=5: best top1 " + String.format(java.util.Locale.ROOT, "%.6g", best),
+                    s.getList(5).get(0));
+            assertEquals("ok", s.getString(6));
+        }
+        Row empty = spark.sql("SELECT input_rows, excluded_rows, front_size, status FROM pareto_summary"
+                + " WHERE analysis = 't' AND grp = 'device=empty'").first();
+        assertEquals("[1,1,0,empty]", empty.toString());
+        assertTrue(r.out().contains("First fronts across device"), r.out());
+    }
+
+    /** The front in the order the job sees it (lexicographic), so knee ties break the same way. */
+    private static List<double[]> sorted(List<double[]> front) {
+        List<double[]> s = new ArrayList<>(front);
+        s.sort(io.nasspark.pareto.StreamingFronts::compare);
+        return s;
+    }
+
+    @Test
+    void aRerunReplacesTheAnalysisAndThreeObjectivesWork() {
+        CliRun r = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives",
+                "latency_ms:min,top1:max,latency_ms:max", "--name", "three");
+        assertEquals(0, r.code(), r.err());
+        CliRun again = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives",
+                "latency_ms:min,top1:max", "--name", "three", "--fronts", "1");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(0, spark.sql("SELECT * FROM pareto WHERE analysis = 'three' AND front_rank > 1").count(),
+                "the first run's rank 2 and 3 rows are gone");
+    }
+
+    @Test
+    void aMissingOrNonNumericObjectiveIsNamedWithTheColumns() throws Exception {
+        Path csv = tmp.resolve("bad.csv");
+        Files.write(csv, List.of("arch,latency_ms,device", "x,1.0,cpu", "y,2.0,cpu"));
+        CliRun missing = nas("pareto", "--input", csv.toString(), "--objectives", "latency_ms:min,top1:max");
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("objective column top1 is not in the input; its columns are [arch,"
+                + " latency_ms, device]"), missing.err());
+        CliRun text = nas("pareto", "--input", csv.toString(), "--objectives", "latency_ms:min,device:max");
+        assertEquals(2, text.code(), text.err());
+        assertTrue(text.err().contains("objective column device is string, not numeric"), text.err());
+    }
+}
