@@ -358,7 +358,8 @@ public final class Tables {
                 key("grp", StringType, "group: the --group-by columns as col=value, comma-separated, or 'all'"),
                 key("id", StringType, "candidate id (or the --id-column value of a file's row)"),
                 column("arch", StringType, "architecture string, when the input has one"),
-                column("front_rank", IntegerType, "1 = non-dominated; equal points share a rank"),
+                column("front_rank", IntegerType, "1 = non-dominated; equal points share a rank; 0 = a point beyond the kept"
+                        + " fronts, sampled for plots"),
                 column("crowding_distance", DoubleType, "NSGA-II crowding distance within its front"),
                 column("objective_values", VALUES, "the objectives' values, by column name"),
                 column("run_id", StringType, "run that wrote the row"),

@@ -19,25 +19,40 @@ import org.apache.spark.sql.types.StructType;
  * too); run again on the survivors gathered by group it gives the exact ranks, and then the
  * crowding distance of each kept front. Memory: the kept fronts of one group, never its rows.
  *
- * <p>Rows: kind (0 point, 1 count), grp, id, arch, the objectives o0..oK, input_rows,
+ * <p>Each pass also keeps a sample of every group for plots: of the points it sees, the
+ * {@code sample} with the smallest hash of their id (a bottom-k sample, so samples of partitions
+ * merge into a sample of their union).
+ *
+ * <p>Rows: kind (0 point, 1 count, 2 sampled point), grp, id, arch, the objectives o0..oK, input_rows,
  * excluded_rows, front_rank, crowding_distance.
  */
 final class FrontsFn implements MapPartitionsFunction<Row, Row> {
 
     static final int POINT = 0;
     static final int COUNT = 1;
+    static final int SAMPLE = 2;
 
     private final int dims;
     private final int fronts;
     private final boolean last;
+    private final int sample;
 
     /**
      * @param last whether this is the final pass: ranks are then global and crowding is computed
      */
-    FrontsFn(int dims, int fronts, boolean last) {
+    FrontsFn(int dims, int fronts, boolean last, int sample) {
         this.dims = dims;
         this.fronts = fronts;
         this.last = last;
+        this.sample = sample;
+    }
+
+    /** A well-mixed 64-bit hash of an id (SplitMix64's finaliser over String.hashCode). */
+    static long hash(String id) {
+        long z = id.hashCode() * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     static StructType schema(int dims) {
@@ -77,6 +92,10 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         final List<Row> kept = new ArrayList<>();
         final List<double[]> points = new ArrayList<>();
         final List<Integer> ranks = new ArrayList<>();
+        /** The sampled rows, largest hash first, so the head is the one to drop. */
+        final java.util.PriorityQueue<Row> sampled = new java.util.PriorityQueue<>(
+                (a, b) -> Long.compare(hash(b.getString(2)), hash(a.getString(2))));
+        final java.util.Set<String> inSample = new java.util.HashSet<>();
         long inputRows;
         long excluded;
 
@@ -90,7 +109,9 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                 excluded += r.getLong(5 + dims);
                 return;
             }
-            inputRows++;
+            boolean fromSample = r.getInt(0) == SAMPLE;
+            // Rows are counted where they are first read; the final pass sums the counts it is given.
+            inputRows += fromSample || last ? 0 : 1;
             double[] p = new double[dims];
             for (int i = 0; i < dims; i++) {
                 if (r.isNullAt(4 + i) || !Double.isFinite(r.getDouble(4 + i))) {
@@ -98,6 +119,10 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                     return;
                 }
                 p[i] = r.getDouble(4 + i);
+            }
+            offer(r);
+            if (fromSample) {
+                return;
             }
             int rank = ranking.add(p);
             if (rank > 0) {
@@ -107,7 +132,27 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
             }
         }
 
+        private void offer(Row r) {
+            if (sample == 0 || !inSample.add(r.getString(2))) {
+                return; // a row can arrive twice, as a survivor and as a sampled row
+            }
+            sampled.add(r);
+            if (sampled.size() > sample) {
+                inSample.remove(sampled.poll().getString(2));
+            }
+        }
+
         void finish(List<Row> out) {
+            for (Row r : sampled) {
+                Object[] v = new Object[8 + dims];
+                v[0] = SAMPLE;
+                for (int i = 1; i < 4 + dims; i++) {
+                    v[i] = r.get(i);
+                }
+                v[4 + dims] = 0L;
+                v[5 + dims] = 0L;
+                out.add(RowFactory.create(v));
+            }
             double[] crowding = last ? crowding() : new double[kept.size()];
             for (int k = 0; k < kept.size(); k++) {
                 Row r = kept.get(k);
@@ -128,8 +173,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
             Object[] count = new Object[8 + dims];
             count[0] = COUNT;
             count[1] = grp;
-            // Points kept by a pruning pass are counted again by the next, so they leave its count.
-            count[4 + dims] = last ? inputRows : inputRows - kept.size();
+            count[4 + dims] = inputRows;
             count[5 + dims] = excluded;
             out.add(RowFactory.create(count));
         }

@@ -87,6 +87,15 @@ public final class ParetoJob extends SparkJob {
             description = "Fronts kept in pareto: ranks 1..R (default: ${DEFAULT-VALUE}).")
     int fronts;
 
+    @Option(names = "--plot-sample", defaultValue = "2000", paramLabel = "N",
+            description = "Points per group kept beside the fronts for plots, as front_rank 0: those with the"
+                    + " smallest id hash (default: ${DEFAULT-VALUE}).")
+    int plotSample;
+
+    @Option(names = "--threshold-rows", defaultValue = "200000", paramLabel = "N", hidden = true,
+            description = "Rows whose fronts give the prefilter's threshold (tests: small values force the sorted way).")
+    int thresholdRows;
+
     @Option(names = "--across", paramLabel = "COL",
             description = "A --group-by column (such as device) to compare groups across: how much of one's first"
                     + " front stays on the other's, over the candidates both have.")
@@ -116,6 +125,9 @@ public final class ParetoJob extends SparkJob {
             signs[i] = parts[1].equals("min") ? 1 : -1;
         }
         parsedBudgets = budgets.stream().map(b -> Budget.parse(b, columns)).toList();
+        if (plotSample < 0) {
+            throw new IllegalArgumentException("--plot-sample must not be negative, got " + plotSample);
+        }
         if (fronts < 1) {
             throw new IllegalArgumentException("--fronts must be at least 1, got " + fronts);
         }
@@ -143,28 +155,32 @@ public final class ParetoJob extends SparkJob {
         Dataset<Row> input = requireColumns(load(spark));
         int dims = columns.size();
         Dataset<Row> points = input.select(projection(input).toArray(Column[]::new));
-        Column[] order = order(dims);
-        Dataset<Row> pruned = points.sortWithinPartitions(order)
-                .mapPartitions(new FrontsFn(dims, fronts, false), Encoders.row(FrontsFn.schema(dims)));
-        Dataset<Row> ranked = pruned.repartition(col("grp")).sortWithinPartitions(order)
-                .mapPartitions(new FrontsFn(dims, fronts, true), Encoders.row(FrontsFn.schema(dims)));
-        List<Row> result = ranked.collectAsList(); // the kept fronts and one count per group: small
+        List<Row> result = DistributedFronts.rank(spark, points, dims, fronts, plotSample, thresholdRows); // fronts, sample, counts: small
         Timestamp now = Timestamp.from(Instant.now());
-        List<Row> members = new ArrayList<>();
         Map<String, long[]> counts = new TreeMap<>();
         Map<String, List<Row>> firstFronts = new TreeMap<>();
+        // An id seen more than once in a group (the same candidate measured twice) keeps its best rank.
+        Map<String, Row> byKey = new LinkedHashMap<>();
         for (Row r : result) {
             String grp = r.getString(1);
-            if (r.getInt(0) == FrontsFn.COUNT) {
-                counts.merge(grp, new long[] {r.getLong(4 + dims), r.getLong(5 + dims)},
-                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-                continue;
-            }
-            members.add(paretoRow(r, dims, runId, now));
-            if (r.getInt(6 + dims) == 1) {
-                firstFronts.computeIfAbsent(grp, g -> new ArrayList<>()).add(r);
+            String key = grp + "\u0000" + r.getString(2);
+            switch (r.getInt(0)) {
+                case FrontsFn.COUNT -> counts.merge(grp, new long[] {r.getLong(4 + dims), r.getLong(5 + dims)},
+                        (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
+                case FrontsFn.POINT -> {
+                    Row kept = byKey.get(key);
+                    if (kept == null || kept.getInt(0) == FrontsFn.SAMPLE || kept.getInt(6 + dims) > r.getInt(6 + dims)) {
+                        byKey.put(key, r);
+                    }
+                    if (r.getInt(6 + dims) == 1) {
+                        firstFronts.computeIfAbsent(grp, g -> new ArrayList<>()).add(r);
+                    }
+                }
+                default -> byKey.putIfAbsent(key, r);
             }
         }
+        List<Row> members = byKey.values().stream().map(r -> paretoRow(r, dims,
+                r.getInt(0) == FrontsFn.SAMPLE ? 0 : r.getInt(6 + dims), runId, now)).toList();
         List<Row> summaries = new ArrayList<>();
         counts.forEach((grp, c) -> summaries.add(summary(grp, c, firstFronts.getOrDefault(grp, List.of()), dims,
                 runId, now)));
@@ -175,7 +191,7 @@ public final class ParetoJob extends SparkJob {
         String acrossTable = across == null ? "" : "\n" + FrontOverlap.table(spark, points, firstFronts, groupBy,
                 across);
         return new Outcome(members.size(), String.format(Locale.ROOT,
-                "pareto %s: %,d rows in %,d groups, objectives %s; %,d front members (ranks 1..%d) to pareto,"
+                "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to pareto,"
                         + " %,d groups to pareto_summary; %.1f s%n%s%s",
                 name, counts.values().stream().mapToLong(c -> c[0]).sum(), counts.size(), String.join(",", objectives),
                 members.size(), fronts, summaries.size(), (System.nanoTime() - start) / 1e9,
@@ -267,15 +283,6 @@ public final class ParetoJob extends SparkJob {
         return functions.concat_ws(",", parts.toArray(Column[]::new));
     }
 
-    private static Column[] order(int dims) {
-        Column[] order = new Column[dims + 1];
-        order[0] = col("grp");
-        for (int i = 0; i < dims; i++) {
-            order[i + 1] = col("o" + i).asc_nulls_first();
-        }
-        return order;
-    }
-
     private double[] values(Row r, int dims) {
         double[] v = new double[dims];
         for (int i = 0; i < dims; i++) {
@@ -292,9 +299,9 @@ public final class ParetoJob extends SparkJob {
         return m;
     }
 
-    private Row paretoRow(Row r, int dims, String runId, Timestamp now) {
+    private Row paretoRow(Row r, int dims, int rank, String runId, Timestamp now) {
         return Tables.PARETO.row(mapOf("analysis", name, "grp", r.getString(1), "id", r.getString(2), "arch",
-                r.getString(3), "front_rank", r.getInt(6 + dims), "crowding_distance", r.getDouble(7 + dims),
+                r.getString(3), "front_rank", rank, "crowding_distance", rank == 0 ? null : r.get(7 + dims),
                 "objective_values", named(values(r, dims)),
                 "run_id", runId, "created_at", now));
     }

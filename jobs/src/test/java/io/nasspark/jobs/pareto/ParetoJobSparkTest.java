@@ -22,6 +22,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * pareto over a Parquet input of four files (so the pruning pass sees several partitions) with
@@ -68,9 +70,11 @@ class ParetoJobSparkTest extends SparkTestBase {
         spark.createDataFrame(rows, schema).repartition(4).write().parquet(tmp.resolve("input").toString());
     }
 
-    @Test
-    void ranksHypervolumeKneeAndBudgetsEqualTheBruteForceOnes() {
-        CliRun r = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max",
+    /** 200,000: the threshold from every row; 150: from part of them; 1: none, so the sorted way. */
+    @ParameterizedTest
+    @ValueSource(ints = {200_000, 150, 1})
+    void ranksHypervolumeKneeAndBudgetsEqualTheBruteForceOnes(int thresholdRows) {
+        CliRun r = nas("pareto", "--threshold-rows", Integer.toString(thresholdRows), "--input", tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max",
                 "--group-by", "device", "--fronts", "2", "--budget", "latency_ms<=5", "--name", "t", "--across", "device");
         assertEquals(0, r.code(), r.err());
         for (String device : List.of("a", "b")) {
@@ -90,9 +94,11 @@ class ParetoJobSparkTest extends SparkTestBase {
                 }
             }
             Map<String, Integer> stored = new HashMap<>();
-            spark.sql("SELECT id, front_rank FROM pareto WHERE analysis = 't' AND grp = 'device=" + device + "'")
-                    .collectAsList().forEach(row -> stored.put(row.getString(0), row.getInt(1)));
+            spark.sql("SELECT id, front_rank FROM pareto WHERE analysis = 't' AND grp = 'device=" + device + "'"
+                    + " AND front_rank > 0").collectAsList().forEach(row -> stored.put(row.getString(0), row.getInt(1)));
             assertEquals(expected, stored, device);
+            assertEquals(points.size(), spark.sql("SELECT DISTINCT id FROM pareto WHERE analysis = 't' AND grp ="
+                    + " 'device=" + device + "'").count(), "fewer complete rows than --plot-sample: all are kept");
 
             Row s = spark.sql("SELECT input_rows, excluded_rows, front_size, hypervolume, knee, budgets, status FROM"
                     + " pareto_summary WHERE analysis = 't' AND grp = 'device=" + device + "'").first();
@@ -127,10 +133,14 @@ class ParetoJobSparkTest extends SparkTestBase {
                 "latency_ms:min,top1:max,latency_ms:max", "--name", "three");
         assertEquals(0, r.code(), r.err());
         CliRun again = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives",
-                "latency_ms:min,top1:max", "--name", "three", "--fronts", "1");
+                "latency_ms:min,top1:max", "--name", "three", "--fronts", "1", "--plot-sample", "10", "--where",
+                "device = 'a'");
         assertEquals(0, again.code(), again.err());
         assertEquals(0, spark.sql("SELECT * FROM pareto WHERE analysis = 'three' AND front_rank > 1").count(),
                 "the first run's rank 2 and 3 rows are gone");
+        long sampled = spark.sql("SELECT * FROM pareto WHERE analysis = 'three' AND front_rank = 0").count();
+        assertTrue(sampled <= 10 && sampled >= 10 - spark.sql("SELECT * FROM pareto WHERE analysis = 'three'"
+                + " AND front_rank = 1").count(), "a sample of 10, less the ones on the front: " + sampled);
     }
 
     @Test

@@ -1,0 +1,142 @@
+package io.nasspark.jobs.pareto;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * The first fronts of every group, without gathering a group's rows anywhere.
+ *
+ * <p>The fast way reads the input twice, both plain Spark scans. The first counts each group's
+ * rows. Then the fronts of a bounded subset of the rows are found; a row dominated by a member of
+ * the subset's front R has R dominators in a chain, so its rank exceeds R and it cannot be kept.
+ * That test is a Spark SQL condition, so the second scan drops all but the rows near the front,
+ * and only those are shuffled, sorted and ranked exactly by {@link FrontsFn}. A group the subset
+ * gives no front R keeps all its rows, which is fine while it is small; when a large group has
+ * none, or there are too many groups for one condition, every row is ranked the sorted way:
+ * pruned to its partition's local fronts, then ranked by group.
+ */
+final class DistributedFronts {
+
+    /** Rows the threshold is taken from by default: enough for a tight front R, few enough to sort at once. */
+    static final int SUBSET = 200_000;
+    /** Threshold members beyond which the condition would be too long to compile well. */
+    static final int MAX_TERMS = 4_000;
+    private static final long HASH_RANGE = 1L << 30;
+
+    private DistributedFronts() {}
+
+    /** The FrontsFn rows of the final pass: the kept fronts, a sample, one count per group. */
+    static List<Row> rank(SparkSession spark, Dataset<Row> points, int dims, int fronts, int plotSample,
+            int subset) {
+        Column valid = valid(dims);
+        Map<String, long[]> counts = new HashMap<>();
+        points.groupBy("grp").agg(functions.count(lit(1)), functions.sum(when(valid, 0L).otherwise(1L)))
+                .collectAsList().forEach(r -> counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)}));
+        Map<String, List<double[]>> threshold = threshold(points.where(valid).limit(subset), dims, fronts);
+        int terms = threshold.values().stream().mapToInt(List::size).sum();
+        boolean uncovered = counts.entrySet().stream()
+                .anyMatch(e -> e.getValue()[0] - e.getValue()[1] > subset && !threshold.containsKey(e.getKey()));
+        if (uncovered || terms > MAX_TERMS) {
+            return sorted(points, dims, fronts, plotSample).collectAsList();
+        }
+        return prefiltered(spark, points, dims, fronts, plotSample, valid, threshold, counts).collectAsList();
+    }
+
+    private static Dataset<Row> sorted(Dataset<Row> points, int dims, int fronts, int plotSample) {
+        Column[] order = order(dims);
+        return points.sortWithinPartitions(order)
+                .mapPartitions(new FrontsFn(dims, fronts, false, plotSample), Encoders.row(FrontsFn.schema(dims)))
+                .repartition(col("grp")).sortWithinPartitions(order)
+                .mapPartitions(new FrontsFn(dims, fronts, true, plotSample), Encoders.row(FrontsFn.schema(dims)));
+    }
+
+    /** Per group, the members of front {@code fronts} of the subset, for the groups that have one. */
+    private static Map<String, List<double[]>> threshold(Dataset<Row> subset, int dims, int fronts) {
+        Map<String, List<double[]>> members = new HashMap<>();
+        for (Row r : sorted(subset, dims, fronts, 0).collectAsList()) {
+            if (r.getInt(0) == FrontsFn.POINT && r.getInt(6 + dims) == fronts) {
+                double[] p = new double[dims];
+                for (int i = 0; i < dims; i++) {
+                    p[i] = r.getDouble(4 + i);
+                }
+                members.computeIfAbsent(r.getString(1), g -> new ArrayList<>()).add(p);
+            }
+        }
+        return members;
+    }
+
+    private static Dataset<Row> prefiltered(SparkSession spark, Dataset<Row> points, int dims, int fronts,
+            int plotSample, Column valid, Map<String, List<double[]>> threshold, Map<String, long[]> counts) {
+        Column keep = threshold.isEmpty() ? valid : valid.and(functions.not(dominated(threshold, dims)));
+        long total = counts.values().stream().mapToLong(c -> c[0]).sum();
+        double fraction = Math.min(1.0, 2.0 * plotSample * counts.size() / Math.max(1, total));
+        Column sampled = valid.and(functions.pmod(functions.xxhash64(col("id")), lit(HASH_RANGE))
+                .lt(lit((long) Math.ceil(fraction * HASH_RANGE))));
+        Dataset<Row> near = points.where(keep.or(sampled))
+                .withColumn("kind", when(keep, FrontsFn.POINT).otherwise(FrontsFn.SAMPLE));
+        List<Row> countRows = new ArrayList<>();
+        counts.forEach((grp, c) -> {
+            Object[] v = new Object[8 + dims];
+            v[0] = FrontsFn.COUNT;
+            v[1] = grp;
+            v[4 + dims] = c[0];
+            v[5 + dims] = c[1];
+            countRows.add(RowFactory.create(v));
+        });
+        return near.union(spark.createDataFrame(countRows, FrontsFn.schema(dims)))
+                .repartition(col("grp")).sortWithinPartitions(order(dims))
+                .mapPartitions(new FrontsFn(dims, fronts, true, plotSample), Encoders.row(FrontsFn.schema(dims)));
+    }
+
+    /** Whether a row is dominated by a threshold member of its group (all objectives minimised). */
+    private static Column dominated(Map<String, List<double[]>> threshold, int dims) {
+        Column byGroup = null;
+        for (Map.Entry<String, List<double[]>> e : threshold.entrySet()) {
+            Column any = lit(false);
+            for (double[] m : e.getValue()) {
+                Column atLeast = lit(true);
+                Column worse = lit(false);
+                for (int i = 0; i < dims; i++) {
+                    atLeast = atLeast.and(col("o" + i).geq(m[i]));
+                    worse = worse.or(col("o" + i).gt(m[i]));
+                }
+                any = any.or(atLeast.and(worse));
+            }
+            byGroup = byGroup == null ? when(col("grp").equalTo(e.getKey()), any)
+                    : byGroup.when(col("grp").equalTo(e.getKey()), any);
+        }
+        return byGroup.otherwise(false);
+    }
+
+    static Column valid(int dims) {
+        Column valid = lit(true);
+        for (int i = 0; i < dims; i++) {
+            Column o = col("o" + i);
+            valid = valid.and(o.isNotNull()).and(functions.not(functions.isnan(o)))
+                    .and(o.lt(Double.POSITIVE_INFINITY)).and(o.gt(Double.NEGATIVE_INFINITY));
+        }
+        return valid;
+    }
+
+    static Column[] order(int dims) {
+        Column[] order = new Column[dims + 1];
+        order[0] = col("grp");
+        for (int i = 0; i < dims; i++) {
+            order[i + 1] = col("o" + i).asc_nulls_first();
+        }
+        return order;
+    }
+}
