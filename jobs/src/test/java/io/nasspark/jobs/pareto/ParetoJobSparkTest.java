@@ -144,6 +144,33 @@ class ParetoJobSparkTest extends SparkTestBase {
     }
 
     @Test
+    void theReportHasAPlotPerGroupWithTheFrontDrawnAndItsMembersListed() throws Exception {
+        assertEquals(0, nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives",
+                "latency_ms:min,top1:max", "--group-by", "device", "--budget", "latency_ms<=5", "--name", "r").code());
+        Path out = tmp.resolve("report");
+        CliRun r = nas("report", "--out", out.toString(), "--analysis", "r");
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(out.resolve("index.html"));
+        for (String grp : List.of("device=a", "device=b", "device=empty")) {
+            assertTrue(html.contains("r &middot; " + grp), grp);
+        }
+        assertTrue(html.contains("No row of this group had every objective"), "the empty group says so");
+        assertTrue(html.contains("latency_ms&lt;=5: best top1"), "budget answers listed");
+        for (String plot : List.of("plot-000", "plot-001")) {
+            java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve(plot + ".png").toFile());
+            assertEquals(900, png.getWidth());
+            int red = 0;
+            for (int x = 0; x < png.getWidth(); x++) {
+                for (int y = 0; y < png.getHeight(); y++) {
+                    red += png.getRGB(x, y) == new java.awt.Color(214, 39, 40).getRGB() ? 1 : 0;
+                }
+            }
+            assertTrue(red > 100, plot + ": the first front is drawn in red, " + red + " pixels");
+            assertTrue(Files.readString(out.resolve(plot + ".svg")).contains("<svg"), plot + ".svg");
+        }
+    }
+
+    @Test
     void aMissingOrNonNumericObjectiveIsNamedWithTheColumns() throws Exception {
         Path csv = tmp.resolve("bad.csv");
         Files.write(csv, List.of("arch,latency_ms,device", "x,1.0,cpu", "y,2.0,cpu"));
