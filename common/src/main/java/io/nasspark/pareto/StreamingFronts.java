@@ -121,7 +121,7 @@ public final class StreamingFronts {
     }
 
     /** Whether {@code a} dominates {@code b} when every objective is minimised. */
-    static boolean dominatesMinimising(double[] a, double[] b) {
+    public static boolean dominatesMinimising(double[] a, double[] b) {
         boolean better = false;
         for (int i = 0; i < a.length; i++) {
             if (a[i] > b[i]) {

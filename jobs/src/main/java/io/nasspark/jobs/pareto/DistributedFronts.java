@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.nasspark.pareto.StreamingFronts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The first fronts of every group, without gathering a group's rows anywhere.
@@ -22,7 +26,7 @@ import org.apache.spark.sql.functions;
  * <p>The fast way reads the input twice, both plain Spark scans. The first counts each group's
  * rows. Then the fronts of a bounded subset of the rows are found; a row dominated by a member of
  * the subset's front R has R dominators in a chain, so its rank exceeds R and it cannot be kept.
- * That test is a Spark SQL condition, so the second scan drops all but the rows near the front,
+ * That test is a cheap function of a row, so the second scan drops all but the rows near the front,
  * and only those are shuffled, sorted and ranked exactly by {@link FrontsFn}. A group the subset
  * gives no front R keeps all its rows, which is fine while it is small; when a large group has
  * none, or there are too many groups for one condition, every row is ranked the sorted way:
@@ -31,8 +35,8 @@ import org.apache.spark.sql.functions;
 final class DistributedFronts {
 
     /** Rows the threshold is taken from by default: enough for a tight front R, few enough to sort at once. */
-    static final int SUBSET = 200_000;
-    /** Threshold members beyond which the condition would be too long to compile well. */
+    static final int SUBSET = 50_000;
+    /** Threshold members beyond which testing every row against them would cost more than sorting. */
     static final int MAX_TERMS = 4_000;
     private static final long HASH_RANGE = 1L << 30;
 
@@ -101,24 +105,35 @@ final class DistributedFronts {
                 .mapPartitions(new FrontsFn(dims, fronts, true, plotSample), Encoders.row(FrontsFn.schema(dims)));
     }
 
-    /** Whether a row is dominated by a threshold member of its group (all objectives minimised). */
+    /**
+     * Whether a row is dominated by a threshold member of its group (all objectives minimised):
+     * a Java function over the row's objectives, since a condition with a term per member grows
+     * past what Spark compiles well.
+     */
     private static Column dominated(Map<String, List<double[]>> threshold, int dims) {
-        Column byGroup = null;
-        for (Map.Entry<String, List<double[]>> e : threshold.entrySet()) {
-            Column any = lit(false);
-            for (double[] m : e.getValue()) {
-                Column atLeast = lit(true);
-                Column worse = lit(false);
-                for (int i = 0; i < dims; i++) {
-                    atLeast = atLeast.and(col("o" + i).geq(m[i]));
-                    worse = worse.or(col("o" + i).gt(m[i]));
-                }
-                any = any.or(atLeast.and(worse));
+        Map<String, double[][]> members = new HashMap<>();
+        threshold.forEach((grp, list) -> members.put(grp, list.toArray(double[][]::new)));
+        UserDefinedFunction test = functions.udf((UDF2<String, scala.collection.Seq<Double>, Boolean>) (grp, o) -> {
+            double[][] m = members.get(grp);
+            if (m == null) {
+                return false;
             }
-            byGroup = byGroup == null ? when(col("grp").equalTo(e.getKey()), any)
-                    : byGroup.when(col("grp").equalTo(e.getKey()), any);
+            double[] p = new double[dims];
+            for (int i = 0; i < dims; i++) {
+                p[i] = o.apply(i);
+            }
+            for (double[] q : m) {
+                if (StreamingFronts.dominatesMinimising(q, p)) {
+                    return true;
+                }
+            }
+            return false;
+        }, DataTypes.BooleanType);
+        Column[] objectives = new Column[dims];
+        for (int i = 0; i < dims; i++) {
+            objectives[i] = col("o" + i);
         }
-        return byGroup.otherwise(false);
+        return test.apply(col("grp"), functions.array(objectives));
     }
 
     static Column valid(int dims) {

@@ -70,9 +70,9 @@ class ParetoJobSparkTest extends SparkTestBase {
         spark.createDataFrame(rows, schema).repartition(4).write().parquet(tmp.resolve("input").toString());
     }
 
-    /** 200,000: the threshold from every row; 150: from part of them; 1: none, so the sorted way. */
+    /** 50,000: the threshold from every row; 150: from part of them; 1: none, so the sorted way. */
     @ParameterizedTest
-    @ValueSource(ints = {200_000, 150, 1})
+    @ValueSource(ints = {50_000, 150, 1})
     void ranksHypervolumeKneeAndBudgetsEqualTheBruteForceOnes(int thresholdRows) {
         CliRun r = nas("pareto", "--threshold-rows", Integer.toString(thresholdRows), "--input", tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max",
                 "--group-by", "device", "--fronts", "2", "--budget", "latency_ms<=5", "--name", "t", "--across", "device");
