@@ -15,6 +15,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
@@ -67,18 +68,30 @@ final class DistributedFronts {
                 .mapPartitions(new FrontsFn(dims, fronts, true, plotSample), Encoders.row(FrontsFn.schema(dims)));
     }
 
-    /** Per group, the members of front {@code fronts} of the subset, for the groups that have one. */
+    /**
+     * Per group, the members of front {@code fronts} of the subset, for the groups that have one.
+     * The subset is the first rows a scan gives (any rows of the input will do; a collect with a
+     * limit reads no more partitions than it needs), ranked here in memory.
+     */
     private static Map<String, List<double[]>> threshold(Dataset<Row> subset, int dims, int fronts) {
-        Map<String, List<double[]>> members = new HashMap<>();
-        for (Row r : sorted(subset, dims, fronts, 0).collectAsList()) {
-            if (r.getInt(0) == FrontsFn.POINT && r.getInt(6 + dims) == fronts) {
-                double[] p = new double[dims];
-                for (int i = 0; i < dims; i++) {
-                    p[i] = r.getDouble(4 + i);
-                }
-                members.computeIfAbsent(r.getString(1), g -> new ArrayList<>()).add(p);
+        Map<String, List<double[]>> byGroup = new HashMap<>();
+        for (Row r : subset.collectAsList()) {
+            double[] p = new double[dims];
+            for (int i = 0; i < dims; i++) {
+                p[i] = r.getDouble(4 + i);
             }
+            byGroup.computeIfAbsent(r.getString(1), g -> new ArrayList<>()).add(p);
         }
+        Map<String, List<double[]>> members = new HashMap<>();
+        byGroup.forEach((grp, points) -> {
+            points.sort(StreamingFronts::compare);
+            StreamingFronts ranking = new StreamingFronts(dims, fronts);
+            for (double[] p : points) {
+                if (ranking.add(p) == fronts) {
+                    members.computeIfAbsent(grp, g -> new ArrayList<>()).add(p);
+                }
+            }
+        });
         return members;
     }
 
@@ -107,33 +120,63 @@ final class DistributedFronts {
 
     /**
      * Whether a row is dominated by a threshold member of its group (all objectives minimised):
-     * a Java function over the row's objectives, since a condition with a term per member grows
-     * past what Spark compiles well.
+     * a Java function of the row's objectives, since a condition with a term per member grows
+     * past what Spark compiles well. With few groups the group is matched by the compiled code
+     * and each group has its own function of doubles alone; with many, one function looks the
+     * group up by name.
      */
     private static Column dominated(Map<String, List<double[]>> threshold, int dims) {
-        Map<String, double[][]> members = new HashMap<>();
-        threshold.forEach((grp, list) -> members.put(grp, list.toArray(double[][]::new)));
-        UserDefinedFunction test = functions.udf((UDF2<String, scala.collection.Seq<Double>, Boolean>) (grp, o) -> {
-            double[][] m = members.get(grp);
-            if (m == null) {
-                return false;
-            }
-            double[] p = new double[dims];
-            for (int i = 0; i < dims; i++) {
-                p[i] = o.apply(i);
-            }
-            for (double[] q : m) {
-                if (StreamingFronts.dominatesMinimising(q, p)) {
-                    return true;
-                }
-            }
-            return false;
-        }, DataTypes.BooleanType);
         Column[] objectives = new Column[dims];
         for (int i = 0; i < dims; i++) {
             objectives[i] = col("o" + i);
         }
-        return test.apply(col("grp"), functions.array(objectives));
+        if (threshold.size() > MAX_CASES) {
+            Map<String, double[][]> members = new HashMap<>();
+            threshold.forEach((grp, list) -> members.put(grp, list.toArray(double[][]::new)));
+            UserDefinedFunction byName = functions.udf((UDF2<String, scala.collection.Seq<Double>, Boolean>)
+                    (grp, o) -> dominatedBy(members.get(grp), o), DataTypes.BooleanType);
+            return byName.apply(col("grp"), functions.array(objectives));
+        }
+        Column cases = null;
+        for (Map.Entry<String, List<double[]>> e : threshold.entrySet()) {
+            double[][] members = e.getValue().toArray(double[][]::new);
+            Column test = dims == 2
+                    ? functions.udf((UDF2<Double, Double, Boolean>) (x, y) -> dominatedBy(members, x, y),
+                            DataTypes.BooleanType).apply(objectives)
+                    : functions.udf((UDF1<scala.collection.Seq<Double>, Boolean>) o -> dominatedBy(members, o),
+                            DataTypes.BooleanType).apply(functions.array(objectives));
+            cases = cases == null ? when(col("grp").equalTo(e.getKey()), test)
+                    : cases.when(col("grp").equalTo(e.getKey()), test);
+        }
+        return cases.otherwise(false);
+    }
+
+    /** Groups up to which each gets a function of its own in one CASE. */
+    private static final int MAX_CASES = 32;
+
+    private static boolean dominatedBy(double[][] members, double x, double y) {
+        for (double[] m : members) {
+            if (m[0] <= x && m[1] <= y && (m[0] < x || m[1] < y)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean dominatedBy(double[][] members, scala.collection.Seq<Double> o) {
+        if (members == null) {
+            return false;
+        }
+        double[] p = new double[o.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = o.apply(i);
+        }
+        for (double[] m : members) {
+            if (StreamingFronts.dominatesMinimising(m, p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Column valid(int dims) {
