@@ -25,10 +25,11 @@ final class FrontChart {
 
     static XYChart of(String title, String xName, String yName, List<Point> others, List<Point> laterFronts,
             List<Point> front, Point knee, List<Answer> answers) {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xName).yAxisTitle(yName)
+        XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle(xName).yAxisTitle(yName)
                 .build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         chart.getStyler().setMarkerSize(5);
         scatter(chart, "all points (sample)", others, new Color(120, 120, 120, 60));
         scatter(chart, "fronts 2..R", laterFronts, new Color(70, 110, 200, 110));

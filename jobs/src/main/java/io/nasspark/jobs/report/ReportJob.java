@@ -138,14 +138,15 @@ public final class ReportJob extends SparkJob {
                 .append(file).append(".svg\">SVG</a> &middot; <a href=\"").append(file).append(".png\">PNG</a>")
                 .append("</figcaption></figure>\n");
         front.sort(Comparator.comparingDouble(m -> value(m, x)));
+        boolean arch = front.stream().anyMatch(m -> !m.isNullAt(1));
         h.append("<details open><summary>First front: ").append(front.size()).append(" members</summary><table><tr>"
-                + "<th>id</th><th>arch</th>");
+                + "<th>id</th>").append(arch ? "<th>arch</th>" : "");
         objectives.forEach(o -> h.append("<th>").append(esc(o)).append("</th>"));
         h.append("<th>crowding</th></tr>\n");
         for (Row m : front.subList(0, Math.min(maxRows, front.size()))) {
             h.append("<tr").append(m.getString(0).equals(kneeId) ? " class=knee" : "").append("><td><code>")
                     .append(esc(m.getString(0).length() > 12 ? m.getString(0).substring(0, 12) : m.getString(0)))
-                    .append("</code></td><td><code>").append(esc(String.valueOf(m.getString(1)))).append("</code></td>");
+                    .append("</code></td>").append(arch ? "<td><code>" + esc(m.getString(1)) + "</code></td>" : "");
             objectives.forEach(o -> h.append("<td>").append(num(value(m, o))).append("</td>"));
             h.append("<td>").append(num(m.getDouble(3))).append("</td></tr>\n");
         }
@@ -174,9 +175,9 @@ public final class ReportJob extends SparkJob {
                 s.<Long>getAs("input_rows"), s.<Long>getAs("excluded_rows")));
         row(t, "first front", s.getAs("front_size") + " members");
         if ("ok".equals(s.getAs("status"))) {
-            row(t, "hypervolume", num(s.getAs("hypervolume")) + " against " + s.getJavaMap(s.fieldIndex("reference_point"))
+            row(t, "hypervolume", num(s.getAs("hypervolume")) + " against " + values(s.getJavaMap(s.fieldIndex("reference_point")))
                     + (s.<Boolean>getAs("reference_derived") ? " (derived: worst + 10% of the range)" : " (given)"));
-            row(t, "knee", s.getJavaMap(s.fieldIndex("knee")) + " (" + s.getAs("knee_id") + ")");
+            row(t, "knee", values(s.getJavaMap(s.fieldIndex("knee"))) + " (" + s.getAs("knee_id") + ")");
             List<String> budgets = s.getList(s.fieldIndex("budgets"));
             if (!budgets.isEmpty()) {
                 row(t, "budgets", String.join("<br>", budgets.stream().map(ReportJob::esc).toList()));
@@ -188,6 +189,12 @@ public final class ReportJob extends SparkJob {
     private static void row(StringBuilder t, String k, Object v) {
         t.append("<tr><th>").append(k).append("</th><td>").append(v instanceof String str && !k.equals("budgets")
                 ? esc(str) : String.valueOf(v)).append("</td></tr>");
+    }
+
+    private static String values(Map<String, Double> values) {
+        List<String> parts = new ArrayList<>();
+        values.forEach((k, v) -> parts.add(k + " " + num(v)));
+        return String.join(", ", parts);
     }
 
     private static Point point(Row m, String x, String y) {
