@@ -39,6 +39,8 @@ final class DistributedFronts {
     static final int SUBSET = 50_000;
     /** Threshold members beyond which testing every row against them would cost more than sorting. */
     static final int MAX_TERMS = 4_000;
+    /** Groups up to which each gets a test function of its own in one CASE. */
+    static final int MAX_CASES = 32;
     private static final long HASH_RANGE = 1L << 30;
 
     private DistributedFronts() {}
@@ -150,9 +152,6 @@ final class DistributedFronts {
         }
         return cases.otherwise(false);
     }
-
-    /** Groups up to which each gets a function of its own in one CASE. */
-    private static final int MAX_CASES = 32;
 
     private static boolean dominatedBy(double[][] members, double x, double y) {
         for (double[] m : members) {

@@ -263,6 +263,13 @@ public final class EvolveJob extends SparkJob {
                     rows.values().stream().map(ArchitectureRow::toRow).toList(), Tables.ARCHITECTURES.schema());
             store.merge(Tables.ARCHITECTURES, proposed);
             Map<String, Double> fit = evaluate(spark, store, proposed, runId);
+            if (fit.isEmpty()) {
+                throw new IllegalArgumentException("--fitness " + fitness + " gave no value for any of the "
+                        + proposals.size() + " candidates of generation " + g + " (" + searchSpace.name() + " at "
+                        + inputSize + " px, " + classes + " classes" + (task == null ? "" : ", task " + task)
+                        + (recipe == null ? "" : ", recipe " + recipe) + "); check that the table holds rows for"
+                        + " them, or that the predictor or proxy applies");
+            }
             List<Individual> evaluated = new ArrayList<>();
             for (Proposal p : proposals) {
                 Double f = fit.get(p.id());

@@ -171,6 +171,31 @@ class ParetoJobSparkTest extends SparkTestBase {
     }
 
     @Test
+    void fromTheTablesLatencyAndAccuracyJoinOnTheCandidate() throws Exception {
+        // Three cells measured on two devices, accuracy on one task: c dominates a on cpu only.
+        Path csv = tmp.resolve("both.csv");
+        Files.write(csv, List.of("arch,hw,ms,acc",
+                "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|,cpu,9.0,90",
+                "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|,gpu,1.0,90",
+                "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|,cpu,1.0,60",
+                "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|,gpu,1.0,60",
+                "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|,cpu,2.0,95",
+                "|nor_conv_1x1~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|,gpu,3.0,95"));
+        assertEquals(0, nas("import-table", "--input", csv.toString(), "--space", "nb201", "--latency-column", "ms",
+                "--group-columns", "hw").code());
+        assertEquals(0, nas("import-table", "--input", csv.toString(), "--space", "nb201", "--accuracy-column", "acc")
+                .code());
+        CliRun r = nas("pareto", "--from-tables", "--objectives", "latency_ms:min,top1:max", "--group-by", "device",
+                "--where", "device IS NOT NULL", "--name", "tables", "--across", "device");
+        assertEquals(0, r.code(), r.err());
+        List<String> fronts = spark.sql("SELECT grp, count(*) FROM pareto WHERE analysis = 'tables' AND front_rank = 1"
+                + " GROUP BY grp ORDER BY grp").collectAsList().stream().map(Row::toString).toList();
+        assertTrue(fronts.get(0).startsWith("[device=hw=cpu,2]") && fronts.get(1).startsWith("[device=hw=gpu,2]"),
+                fronts.toString());
+        assertTrue(r.out().contains("stays"), r.out());
+    }
+
+    @Test
     void aMissingOrNonNumericObjectiveIsNamedWithTheColumns() throws Exception {
         Path csv = tmp.resolve("bad.csv");
         Files.write(csv, List.of("arch,latency_ms,device", "x,1.0,cpu", "y,2.0,cpu"));

@@ -137,5 +137,10 @@ class EvolveJobSparkTest extends SparkTestBase {
                 + " --search-id impossible");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("relax the constraint"), r.err());
+
+        CliRun none = nas(SEARCH + " --task no-such-task --search-id nothing");
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("gave no value for any of the 8 candidates of generation 1")
+                && none.err().contains("task no-such-task"), none.err());
     }
 }

@@ -3,24 +3,28 @@ package io.nasspark.jobs.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.NasProcess;
+import io.nasspark.jobs.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code nas evolve} as its own JVM, killed with SIGKILL after its second generation: the
+ * {@code nas evolve} as a JVM of its own, killed with SIGKILL after its second generation: the
  * re-run with the same search id resumes and ends with exactly the rows of an uninterrupted
- * search with the same seed.
+ * search with the same seed. The killed search is the only child process; the rest runs in the
+ * test's session on the same warehouse.
  */
-class EvolveProcessTest {
+class EvolveProcessTest extends SparkTestBase {
 
-    /** Every child process is killed after this long: the test stops by itself. */
+    /** The child process is killed after this long: the test stops by itself. */
     private static final long LIMIT_SECONDS = 300;
     private static final String[] OPS = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
 
@@ -29,41 +33,42 @@ class EvolveProcessTest {
 
     @Test
     void aSearchKilledMidRunResumesToTheResultOfAnUninterruptedOne() throws Exception {
-        Path tables = tmp.resolve("tables");
+        drop();
         Path csv = tmp.resolve("accuracy.csv");
         Files.write(csv, everyCellWithAnAccuracy());
-        assertEquals(0, nas("import", "import-table", "--input", csv.toString(), "--space", "nb201",
-                "--accuracy-column", "top1", "--tables", tables.toString()).waitFor());
+        assertEquals(0, CliRun.nas("import-table", "--input", csv.toString(), "--space", "nb201", "--accuracy-column",
+                "top1", "--tables", WAREHOUSE.toString()).code());
 
-        Process killed = process().start("killed", evolve(tables, "interrupted"));
+        Process killed = new NasProcess(tmp, "local[2]", LIMIT_SECONDS).start("killed", evolve("interrupted"));
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
             while (!Files.readString(tmp.resolve("killed.err")).contains("generation 2/") && killed.isAlive()
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(killed.isAlive(), "the search should still be running when it is killed");
+            assertTrue(killed.isAlive(), "the search should still be running when it is killed: "
+                    + Files.readString(tmp.resolve("killed.err")));
         } finally {
             killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        assertEquals(0, nas("resumed", evolve(tables, "interrupted")).waitFor());
-        assertTrue(Files.readString(tmp.resolve("resumed.out")).contains("resumed after generation"),
-                Files.readString(tmp.resolve("resumed.out")));
-        assertEquals(0, nas("whole", evolve(tables, "whole")).waitFor());
+        CliRun resumed = CliRun.nas(evolve("interrupted"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed after generation"), resumed.out());
+        CliRun whole = CliRun.nas(evolve("whole"));
+        assertEquals(0, whole.code(), whole.err());
 
-        List<String> interrupted = generations(tables, "interrupted");
-        assertEquals(5 * 6, interrupted.stream().filter(l -> l.endsWith(",true")).count(),
+        List<String> interrupted = generations("interrupted");
+        assertEquals(5 * 6, interrupted.stream().filter(l -> l.endsWith(",true]")).count(),
                 "5 generations of 6 evaluated candidates");
-        assertEquals(generations(tables, "whole"), interrupted);
+        assertEquals(generations("whole"), interrupted);
         System.out.printf("EvolveProcessTest: killed after generation 2; %s; %d rows equal to the uninterrupted"
-                + " search's%n", Files.readString(tmp.resolve("resumed.out")).lines().findFirst().orElse(""),
-                interrupted.size());
+                + " search's%n", resumed.out().lines().findFirst().orElse(""), interrupted.size());
     }
 
-    private static String[] evolve(Path tables, String searchId) {
+    private static String[] evolve(String searchId) {
         return new String[] {"evolve", "--space", "nb201", "--fitness", "accuracy", "--population", "6",
                 "--generations", "5", "--keep", "3", "--seed", "11", "--search-id", searchId,
-                "--tables", tables.toString()};
+                "--tables", WAREHOUSE.toString()};
     }
 
     /** All 15,625 cells, top-1 rising with 3x3 convolutions plus a fixed jitter from the string. */
@@ -85,28 +90,9 @@ class EvolveProcessTest {
     }
 
     /** The search's rows, generation by generation, without run ids and times. */
-    private List<String> generations(Path tables, String searchId) throws Exception {
-        String name = "sql-" + searchId;
-        assertEquals(0, nas(name, "sql", "SELECT generation, id, fitness, origin, parents, population_rank,"
-                + " evaluated FROM search_generations WHERE search_id = '" + searchId + "' ORDER BY generation, id",
-                "--format", "csv", "--limit", "0", "--tables", tables.toString()).waitFor());
-        List<String> lines = Files.readAllLines(tmp.resolve(name + ".out"));
-        return lines.subList(1, lines.size());
-    }
-
-    private Process nas(String name, String... args) throws Exception {
-        Process p = process().start(name, args);
-        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("nas " + name + " did not finish in " + LIMIT_SECONDS + " s");
-        }
-        if (p.exitValue() != 0) {
-            System.err.println(Files.readString(tmp.resolve(name + ".err")));
-        }
-        return p;
-    }
-
-    private NasProcess process() {
-        return new NasProcess(tmp, "local[2]", LIMIT_SECONDS);
+    private static List<String> generations(String searchId) {
+        return spark.sql("SELECT generation, id, fitness, origin, parents, population_rank, evaluated FROM"
+                + " search_generations WHERE search_id = '" + searchId + "' ORDER BY generation, id")
+                .collectAsList().stream().map(Row::toString).toList();
     }
 }
