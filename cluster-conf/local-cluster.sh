@@ -137,7 +137,8 @@ start() {
     # must be there too: spark-classpath.txt lists only Spark's provided artifacts, and a few
     # that Spark needs (slf4j-api among them) are compile dependencies of DJL, shaded into it.
     ln -sf "$jar" "$dir/spark-home/jars/nas-jobs.jar"
-    tr ':' '\n' <"$target/spark-classpath.txt" | while read -r j; do
+    # The file has no final newline: `|| [[ -n $j ]]` keeps its last entry.
+    tr ':' '\n' <"$target/spark-classpath.txt" | while read -r j || [[ -n "$j" ]]; do
         [[ -n "$j" ]] && ln -sf "$j" "$dir/spark-home/jars/$(basename "$j")"
     done
     read -r -a jvm_options <"$target/jvm-options.txt"
