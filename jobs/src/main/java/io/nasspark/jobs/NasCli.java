@@ -16,6 +16,7 @@ import io.nasspark.jobs.predict.TrainPredictorJob;
 import io.nasspark.jobs.sample.SampleJob;
 import io.nasspark.jobs.sql.SqlJob;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.apache.spark.sql.AnalysisException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,6 +52,27 @@ public final class NasCli implements Runnable {
         return new CommandLine(new NasCli())
                 .setExecutionExceptionHandler(NasCli::onError)
                 .setParameterExceptionHandler(NasCli::onBadParameter);
+    }
+
+    /**
+     * Runs another job in the running session (it finds and reuses it) on the tables
+     * {@code tables}, and returns what it printed on stdout.
+     *
+     * @param err where the job's stderr goes; null to capture it with stdout
+     * @throws IllegalStateException when the job fails, with the captured output if any
+     */
+    public static String runInSession(String tables, PrintWriter err, String... args) {
+        StringWriter out = new StringWriter();
+        PrintWriter captured = new PrintWriter(out, true);
+        String[] withTables = java.util.Arrays.copyOf(args, args.length + 2);
+        withTables[args.length] = "--tables";
+        withTables[args.length + 1] = tables;
+        int code = commandLine().setOut(captured).setErr(err == null ? captured : err).execute(withTables);
+        captured.flush();
+        if (code != 0) {
+            throw new IllegalStateException(args[0] + " failed (exit " + code + ")" + (err == null ? ":\n" + out : ""));
+        }
+        return out.toString();
     }
 
     public static void main(String[] args) {

@@ -8,8 +8,6 @@ import static org.apache.spark.sql.functions.randn;
 
 import io.nasspark.jobs.NasCli;
 import io.nasspark.jobs.cli.SparkJob;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -69,15 +67,10 @@ public final class ParetoScaleCommand extends SparkJob {
         long t1 = System.nanoTime();
         long counted = scan(spark, dir);
         long t2 = System.nanoTime();
-        StringWriter out = new StringWriter();
-        int code = NasCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
-                .execute("pareto", "--input", dir.toString(), "--objectives", "latency_ms:min,top1:max",
-                        "--group-by", "grp", "--budget", "latency_ms<=5", "--name", "bench-" + rows + "x" + groups,
-                        "--tables", sparkOptions.tables());
+        String out = NasCli.runInSession(sparkOptions.tables(), null, "pareto", "--input", dir.toString(),
+                "--objectives", "latency_ms:min,top1:max", "--group-by", "grp", "--budget", "latency_ms<=5",
+                "--name", "bench-" + rows + "x" + groups);
         long t3 = System.nanoTime();
-        if (code != 0) {
-            throw new IllegalStateException("pareto failed:\n" + out);
-        }
         double scan = (t2 - t1) / 1e9;
         double pareto = (t3 - t2) / 1e9;
         long peak = 0;
@@ -88,7 +81,7 @@ public final class ParetoScaleCommand extends SparkJob {
                         + " pareto | ratio |%n| --- | --- | --- | --- |%n| wall | %.1f s | %.1f s | %.2fx |%n"
                         + "JVM heap: max %,d MB, peak used %,d MB (driver and executor are one JVM in local mode);"
                         + " warm-up scan %.1f s; rows counted %,d",
-                out.toString().strip(), rows, groups, sparkOptions.master() == null ? "local[*]" : sparkOptions.master(),
+                out.strip(), rows, groups, sparkOptions.master() == null ? "local[*]" : sparkOptions.master(),
                 scan, pareto, pareto / scan, Runtime.getRuntime().maxMemory() >> 20, peak >> 20, (t1 - t0) / 1e9,
                 counted));
     }

@@ -7,8 +7,6 @@ import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.util.Hashing;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.TreeMap;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -89,14 +86,8 @@ public final class SearchComparisonCommand extends SparkJob {
     private void runEvolve(String strategy, int seed, String searchId) {
         List<String> args = new ArrayList<>(List.of("evolve"));
         args.addAll(evolveArgs);
-        args.addAll(List.of("--strategy", strategy, "--seed", Integer.toString(seed), "--search-id", searchId,
-                "--tables", sparkOptions.tables()));
-        StringWriter out = new StringWriter();
-        CommandLine cli = NasCli.commandLine();
-        cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true));
-        if (cli.execute(args.toArray(String[]::new)) != 0) {
-            throw new IllegalStateException("evolve " + searchId + " failed:\n" + out);
-        }
+        args.addAll(List.of("--strategy", strategy, "--seed", Integer.toString(seed), "--search-id", searchId));
+        NasCli.runInSession(sparkOptions.tables(), null, args.toArray(String[]::new));
     }
 
     /** Per generation and strategy: the best fitness evaluated up to it, over seeds. */

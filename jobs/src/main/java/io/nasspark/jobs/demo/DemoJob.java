@@ -1,8 +1,6 @@
 package io.nasspark.jobs.demo;
 
 import io.nasspark.jobs.NasCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
@@ -121,17 +119,8 @@ public final class DemoJob extends SparkJob {
                 Integer.toString(searchGenerations), "--seed", Long.toString(seed), "--search-id", "demo-s" + seed);
     }
 
-    /** Runs another job of the CLI in this session and returns what it printed. */
+    /** Runs another job in this session on the same tables, its progress on this job's stderr. */
     private String runJob(String... args) {
-        StringWriter out = new StringWriter();
-        String[] withTables = java.util.Arrays.copyOf(args, args.length + 2);
-        withTables[args.length] = "--tables";
-        withTables[args.length + 1] = sparkOptions.tables();
-        int code = NasCli.commandLine().setOut(new PrintWriter(out)).setErr(spec.commandLine().getErr())
-                .execute(withTables);
-        if (code != 0) {
-            throw new IllegalStateException("demo: " + args[0] + " failed (exit " + code + ")");
-        }
-        return out.toString();
+        return NasCli.runInSession(sparkOptions.tables(), spec.commandLine().getErr(), args);
     }
 }

@@ -91,7 +91,7 @@ public final class ParetoJob extends SparkJob {
                     + " smallest id hash (default: ${DEFAULT-VALUE}).")
     int plotSample;
 
-    @Option(names = "--threshold-rows", defaultValue = "50000", paramLabel = "N", hidden = true,
+    @Option(names = "--threshold-rows", defaultValue = "" + DistributedFronts.SUBSET, paramLabel = "N", hidden = true,
             description = "Rows whose fronts give the prefilter's threshold (tests: small values force the sorted way).")
     int thresholdRows;
 

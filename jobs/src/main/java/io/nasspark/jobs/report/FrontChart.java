@@ -59,8 +59,8 @@ final class FrontChart {
                 s.setMarkerColor(new Color(44, 160, 44));
             }
             if (a.xBound() != null || a.yBound() != null) {
-                double[] xs = a.xBound() != null ? new double[] {a.xBound(), a.xBound()} : range(chart, true, front, others);
-                double[] ys = a.yBound() != null ? new double[] {a.yBound(), a.yBound()} : range(chart, false, front, others);
+                double[] xs = a.xBound() != null ? new double[] {a.xBound(), a.xBound()} : range(true, front, others);
+                double[] ys = a.yBound() != null ? new double[] {a.yBound(), a.yBound()} : range(false, front, others);
                 XYSeries line = chart.addSeries("bound " + n, xs, ys);
                 line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 line.setMarker(SeriesMarkers.NONE);
@@ -73,7 +73,7 @@ final class FrontChart {
         return chart;
     }
 
-    private static double[] range(XYChart chart, boolean x, List<Point> front, List<Point> others) {
+    private static double[] range(boolean x, List<Point> front, List<Point> others) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (List<Point> list : List.of(front, others)) {

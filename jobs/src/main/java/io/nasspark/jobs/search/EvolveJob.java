@@ -346,10 +346,10 @@ public final class EvolveJob extends SparkJob {
             }
             return LatencyLookup.predicted(StoredPredictors.load(p), searchSpace);
         }
-        Map<String, Double> out = new HashMap<>();
         if (latencyDevice == null) {
             return LatencyLookup.none();
         }
+        Map<String, Double> out = new HashMap<>();
         if (!store.exists(Tables.LATENCY)) {
             throw new IllegalArgumentException("--latency-device: no latency table yet; run measure-latency or"
                     + " import-table first");
