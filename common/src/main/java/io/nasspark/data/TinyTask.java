@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * @param resolution R
  * @param seed the draw
  */
-public record TinyTask(int classes, int imagesPerClass, int resolution, long seed) {
+public record TinyTask(int classes, int imagesPerClass, int resolution, long seed) implements java.io.Serializable {
 
     public TinyTask {
         if (classes < 2 || imagesPerClass < 1 || resolution < 1) {
@@ -59,20 +59,55 @@ public record TinyTask(int classes, int imagesPerClass, int resolution, long see
             throw new IllegalArgumentException("images are " + set.height() + "x" + set.width() + ", the task wants "
                     + resolution + " px; resize when reading");
         }
+        return pick(set);
+    }
+
+    /**
+     * The task's training images drawn from a loaded set at the set's own resolution, for a
+     * reader that resizes to R later (as training batches do). The images come class after
+     * class in turn, so a fixed batch order still mixes the classes.
+     */
+    public ImageSet pick(ImageSet set) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] chosen = chooseClasses(set, rng);
+        List<List<Integer>> byClass = membersByClass(set, chosen);
+        int[] indices = new int[classes * imagesPerClass];
+        for (int k = 0; k < classes; k++) {
+            List<Integer> members = byClass.get(k);
+            if (members.size() < imagesPerClass) {
+                throw new IllegalArgumentException("class " + set.classNames()[chosen[k]] + " has " + members.size()
+                        + " images; the task needs " + imagesPerClass);
+            }
+            int[] pick = draw(members.size(), imagesPerClass, rng);
+            for (int j = 0; j < imagesPerClass; j++) {
+                indices[j * classes + k] = members.get(pick[j]); // classes interleaved: any prefix is balanced
+            }
+        }
+        return relabelled(set, indices, chosen);
+    }
+
+    /**
+     * Every image of the task's classes in {@code set} (a test split), relabelled as in
+     * {@link #pick}: the task is judged on all the test images of its classes.
+     */
+    public ImageSet testImages(ImageSet set) {
+        int[] chosen = chooseClasses(set, new SplittableRandom(seed));
+        List<List<Integer>> byClass = membersByClass(set, chosen);
+        int[] indices = byClass.stream().flatMap(List::stream).mapToInt(Integer::intValue).sorted().toArray();
+        return relabelled(set, indices, chosen);
+    }
+
+    private int[] chooseClasses(ImageSet set, SplittableRandom rng) {
         if (set.classes() < classes) {
             throw new IllegalArgumentException("the set has " + set.classes() + " classes; the task needs " + classes);
         }
-        SplittableRandom rng = new SplittableRandom(seed);
-        int[] chosen = draw(set.classes(), classes, rng);
-        int[] newLabel = new int[set.classes()];
-        Arrays.fill(newLabel, -1);
-        String[] names = new String[classes];
-        for (int k = 0; k < classes; k++) {
-            newLabel[chosen[k]] = k;
-            names[k] = set.classNames()[chosen[k]];
-        }
+        return draw(set.classes(), classes, rng);
+    }
+
+    private static List<List<Integer>> membersByClass(ImageSet set, int[] chosen) {
+        int[] newLabel = newLabels(set, chosen);
         List<List<Integer>> byClass = new ArrayList<>();
-        for (int k = 0; k < classes; k++) {
+        for (int k = 0; k < chosen.length; k++) {
             byClass.add(new ArrayList<>());
         }
         for (int i = 0; i < set.size(); i++) {
@@ -81,19 +116,24 @@ public record TinyTask(int classes, int imagesPerClass, int resolution, long see
                 byClass.get(k).add(i);
             }
         }
-        int[] indices = new int[classes * imagesPerClass];
-        for (int k = 0; k < classes; k++) {
-            List<Integer> members = byClass.get(k);
-            if (members.size() < imagesPerClass) {
-                throw new IllegalArgumentException("class " + names[k] + " has " + members.size() + " images; the task"
-                        + " needs " + imagesPerClass);
-            }
-            int[] pick = draw(members.size(), imagesPerClass, rng);
-            for (int j = 0; j < imagesPerClass; j++) {
-                indices[k * imagesPerClass + j] = members.get(pick[j]);
-            }
+        return byClass;
+    }
+
+    private static int[] newLabels(ImageSet set, int[] chosen) {
+        int[] newLabel = new int[set.classes()];
+        Arrays.fill(newLabel, -1);
+        for (int k = 0; k < chosen.length; k++) {
+            newLabel[chosen[k]] = k;
         }
-        return set.subset(indices, newLabel, names);
+        return newLabel;
+    }
+
+    private static ImageSet relabelled(ImageSet set, int[] indices, int[] chosen) {
+        String[] names = new String[chosen.length];
+        for (int k = 0; k < chosen.length; k++) {
+            names[k] = set.classNames()[chosen[k]];
+        }
+        return set.subset(indices, newLabels(set, chosen), names);
     }
 
     /** {@code k} distinct indices of {@code n}, in drawn order (a partial Fisher-Yates shuffle). */

@@ -1,5 +1,6 @@
 package io.nasspark.predict;
 
+import io.nasspark.predict.meta.MetaMlpPredictor;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class Predictors {
             case "mlp" -> MlpPredictor.load(dir, p);
             case "gnn" -> GnnPredictor.load(dir, p);
             case "lut" -> LookupTablePredictor.load(p);
+            case MetaMlpPredictor.KIND -> MetaMlpPredictor.load(dir, p);
             default -> throw new IOException("unknown predictor kind '" + kind + "' in " + dir);
         };
     }

@@ -90,9 +90,7 @@ public final class SampleJob extends SparkJob {
         long draws = o.draws();
         int partitions = o.partitions() > 0 ? o.partitions() : defaultPartitions(spark, draws);
         LongAccumulator done = spark.sparkContext().longAccumulator("candidates");
-        SampleFn fn = new SampleFn(o, runId, Timestamp.from(Instant.now()), done);
-        Dataset<Row> rows = spark.range(0, draws, 1, partitions)
-                .mapPartitions(fn, Encoders.row(Tables.ARCHITECTURES.schema()));
+        Dataset<Row> rows = draws(spark, o, runId, partitions, done);
         Progress progress = Progress.start("sample " + o.space(), draws, "candidates", done::value, err);
         MergeResult merged;
         try {
@@ -102,6 +100,22 @@ public final class SampleJob extends SparkJob {
         }
         String sampler = o.all() ? o.method() : o.method() + ", seed " + o.seed();
         return new Result(o.space(), draws, merged.rowsAdded(), (System.nanoTime() - start) / 1e9, sampler);
+    }
+
+    /**
+     * The {@code architectures} rows of a draw, computed lazily: the same options give the same
+     * rows, so a job that sampled can select exactly what it drew.
+     */
+    public static Dataset<Row> draws(SparkSession spark, SampleOptions o, String runId) {
+        long draws = o.draws();
+        return draws(spark, o, runId, o.partitions() > 0 ? o.partitions() : defaultPartitions(spark, draws),
+                spark.sparkContext().longAccumulator("candidates"));
+    }
+
+    private static Dataset<Row> draws(SparkSession spark, SampleOptions o, String runId, int partitions,
+            LongAccumulator done) {
+        SampleFn fn = new SampleFn(o, runId, Timestamp.from(Instant.now()), done);
+        return spark.range(0, o.draws(), 1, partitions).mapPartitions(fn, Encoders.row(Tables.ARCHITECTURES.schema()));
     }
 
     /** Enough partitions to use every core, none smaller than a few thousand candidates. */

@@ -1,5 +1,6 @@
 package io.nasspark.jobs.train;
 
+import io.nasspark.data.TinyTask;
 import io.nasspark.jobs.contract.StoredCandidates;
 import io.nasspark.model.DjlNetworkBuilder;
 import io.nasspark.space.Candidate;
@@ -16,11 +17,18 @@ import org.apache.spark.sql.Row;
 final class CandidateTraining implements Serializable {
 
     private final String dataset;
+    private final TinyTask tiny;
     private final TrainingRecipe recipe;
     private final int threads;
 
     CandidateTraining(String dataset, TrainingRecipe recipe, int threads) {
+        this(dataset, null, recipe, threads);
+    }
+
+    /** Training on a tiny task cut from the dataset ({@code tiny} null for the whole dataset). */
+    CandidateTraining(String dataset, TinyTask tiny, TrainingRecipe recipe, int threads) {
         this.dataset = dataset;
+        this.tiny = tiny;
         this.recipe = recipe;
         this.threads = threads;
     }
@@ -40,7 +48,7 @@ final class CandidateTraining implements Serializable {
 
     /** The candidate's training images, checked against its classifier. */
     ImageBatches trainData(Row candidate) {
-        ImageBatches data = TrainingData.train(dataset, candidate.<Integer>getAs("input_size"), recipe.images());
+        ImageBatches data = TrainingData.train(dataset, tiny, candidate.<Integer>getAs("input_size"), recipe.images());
         int classes = candidate.<Integer>getAs("classes");
         if (data.classes() != classes) {
             throw new IllegalStateException("candidate has " + classes + " outputs but " + dataset + " has "
@@ -50,7 +58,7 @@ final class CandidateTraining implements Serializable {
     }
 
     ImageBatches testData(Row candidate, int testImages) {
-        return TrainingData.test(dataset, candidate.<Integer>getAs("input_size"), recipe.images(), testImages);
+        return TrainingData.test(dataset, tiny, candidate.<Integer>getAs("input_size"), recipe.images(), testImages);
     }
 
     /** A seeded trainer over the candidate's freshly built network. */

@@ -1,20 +1,17 @@
 package io.nasspark.jobs.train;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.contract.CandidateSelection;
 import io.nasspark.jobs.contract.CandidateWork;
 import io.nasspark.jobs.contract.WorkOptions;
-import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.train.TrainingRecipe;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,14 +66,8 @@ public final class TrainAccuracyJob extends SparkJob {
                 .withColumn("recipe", lit(evaluator.recipeLabel()));
         CandidateWork.Result r = new CandidateWork(spark, Tables.ACCURACY, work).batchPerCore(2)
                 .run(candidates, evaluator, "train-accuracy", spec.commandLine().getErr());
-        Row stats = new TableStore(spark).read(Tables.ACCURACY).where(col("run_id").equalTo(runId))
-                .agg(functions.avg("top1"), functions.max("top1"), functions.avg("train_seconds"),
-                        functions.sum(functions.when(col("status").equalTo(Tables.DIVERGED), 1).otherwise(0)))
-                .first();
-        String line = stats.isNullAt(0) ? "" : String.format(Locale.ROOT,
-                "%n  top-1 mean %.2f %%, best %.2f %%; %.1f s per candidate; %d diverged", stats.getDouble(0),
-                stats.getDouble(1), stats.getDouble(2), stats.getLong(3));
         return new Outcome(r.evaluated(), r.summary("train-accuracy", Tables.ACCURACY.name())
-                + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, evaluator.recipeLabel()) + line);
+                + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, evaluator.recipeLabel())
+                + TrainingJobs.accuracyLine(spark, runId));
     }
 }

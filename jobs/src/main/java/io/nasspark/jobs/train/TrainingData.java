@@ -2,6 +2,8 @@ package io.nasspark.jobs.train;
 
 import io.nasspark.data.DatasetFormatException;
 import io.nasspark.data.Datasets;
+import io.nasspark.data.ImageSet;
+import io.nasspark.data.TinyTask;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.TrainingRecipe;
 import io.nasspark.util.Hashing;
@@ -27,6 +29,7 @@ final class TrainingData {
     private static final ConcurrentMap<String, ImageBatches> PREPARED = new ConcurrentHashMap<>();
     private static final ConcurrentMap<String, String> FETCHED = new ConcurrentHashMap<>();
     private static final ConcurrentMap<String, ImageBatches.Normalisation> NORMALISATIONS = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<String, Datasets.Splits> TINY = new ConcurrentHashMap<>();
 
     private TrainingData() {}
 
@@ -36,6 +39,22 @@ final class TrainingData {
             return dataset;
         }
         return Path.of(dataset).toAbsolutePath().normalize().toString();
+    }
+
+    /** The label of a tiny task cut from a dataset, e.g. {@code fashion-mnist/tiny-n5-m100-r16-s1}. */
+    static String task(String dataset, TinyTask tiny) {
+        return tiny == null ? task(dataset) : task(dataset) + "/" + tiny.label();
+    }
+
+    /** The dataset's splits, or a tiny task's: its drawn training images and all test images of its classes. */
+    static Datasets.Splits open(String dataset, TinyTask tiny) {
+        if (tiny == null) {
+            return open(dataset);
+        }
+        return TINY.computeIfAbsent(task(dataset, tiny), k -> {
+            Datasets.Splits all = open(dataset);
+            return new Datasets.Splits(tiny.pick(all.train()), tiny.testImages(all.test()));
+        });
     }
 
     /**
@@ -81,22 +100,26 @@ final class TrainingData {
         }
     }
 
-    /** The first {@code images} training images (0 = all) at {@code size} px, standardised by their own statistics. */
-    static ImageBatches train(String dataset, int size, int images) {
-        return PREPARED.computeIfAbsent(dataset + "|train|" + size + "|" + images,
-                k -> ImageBatches.of(open(dataset).train(), images, size, normalisation(dataset, images)));
+    /**
+     * The first {@code images} training images (0 = all) of the dataset or its tiny task at
+     * {@code size} px, standardised by their own statistics.
+     */
+    static ImageBatches train(String dataset, TinyTask tiny, int size, int images) {
+        return PREPARED.computeIfAbsent(task(dataset, tiny) + "|train|" + size + "|" + images,
+                k -> ImageBatches.of(open(dataset, tiny).train(), images, size, normalisation(dataset, tiny, images)));
     }
 
     /** The first {@code testImages} test images (0 = all), standardised like {@link #train}'s. */
-    static ImageBatches test(String dataset, int size, int trainImages, int testImages) {
-        return PREPARED.computeIfAbsent(dataset + "|test|" + size + "|" + trainImages + "|" + testImages,
-                k -> ImageBatches.of(open(dataset).test(), testImages, size, normalisation(dataset, trainImages)));
+    static ImageBatches test(String dataset, TinyTask tiny, int size, int trainImages, int testImages) {
+        return PREPARED.computeIfAbsent(task(dataset, tiny) + "|test|" + size + "|" + trainImages + "|" + testImages,
+                k -> ImageBatches.of(open(dataset, tiny).test(), testImages, size,
+                        normalisation(dataset, tiny, trainImages)));
     }
 
     /** Statistics of the first {@code trainImages} training images, computed once per JVM for train and test. */
-    private static ImageBatches.Normalisation normalisation(String dataset, int trainImages) {
-        return NORMALISATIONS.computeIfAbsent(dataset + "|" + trainImages,
-                k -> ImageBatches.Normalisation.of(open(dataset).train(), trainImages));
+    private static ImageBatches.Normalisation normalisation(String dataset, TinyTask tiny, int trainImages) {
+        return NORMALISATIONS.computeIfAbsent(task(dataset, tiny) + "|" + trainImages,
+                k -> ImageBatches.Normalisation.of(open(dataset, tiny).train(), trainImages));
     }
 
     /**
@@ -106,11 +129,18 @@ final class TrainingData {
      * @throws IllegalArgumentException naming the dataset and what is wrong with it
      */
     static int check(String dataset, TrainingRecipe recipe) {
+        return check(dataset, null, recipe);
+    }
+
+    /** {@link #check(String, TrainingRecipe)} for a tiny task cut from the dataset. */
+    static int check(String dataset, TinyTask tiny, TrainingRecipe recipe) {
         Datasets.Splits splits;
         try {
-            splits = open(dataset);
+            splits = open(dataset, tiny);
         } catch (DatasetFormatException e) {
             throw new IllegalArgumentException("--dataset: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dataset " + dataset + ": " + e.getMessage(), e);
         }
         int used = recipe.usedImages(splits.train().size());
         if (used < recipe.batch()) {

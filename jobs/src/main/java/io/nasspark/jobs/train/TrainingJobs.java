@@ -38,4 +38,15 @@ final class TrainingJobs {
         return String.format(Locale.ROOT, "%n  %d diverged; training %.0f images/s per task, %.1f s per candidate",
                 r.getLong(0), r.isNullAt(1) ? 0.0 : r.getDouble(1), r.isNullAt(2) ? 0.0 : r.getDouble(2));
     }
+
+    /** Mean and best top-1, time per candidate and divergences of the accuracy rows a run wrote. */
+    static String accuracyLine(SparkSession spark, String runId) {
+        Row stats = new TableStore(spark).read(Tables.ACCURACY).where(col("run_id").equalTo(runId))
+                .agg(functions.avg("top1"), functions.max("top1"), functions.avg("train_seconds"),
+                        functions.sum(functions.when(col("status").equalTo(Tables.DIVERGED), 1).otherwise(0)))
+                .first();
+        return stats.isNullAt(0) ? "" : String.format(Locale.ROOT,
+                "%n  top-1 mean %.2f %%, best %.2f %%; %.1f s per candidate; %d diverged", stats.getDouble(0),
+                stats.getDouble(1), stats.getDouble(2), stats.getLong(3));
+    }
 }
