@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.IntConsumer;
 
 /**
  * Model-agnostic meta-learning (Finn et al. 2017) of the accuracy MLP, thesis §5.3.3 Eq. 5.4-5.6:
@@ -50,6 +49,11 @@ public final class Maml {
         }
     }
 
+    /** Told after every outer step. */
+    public interface Listener {
+        void step(int step, double queryLoss);
+    }
+
     private final FlatMlp net;
     private final Settings settings;
 
@@ -62,10 +66,10 @@ public final class Maml {
      * Meta-trains from seeded initial weights over episodes of the source tasks.
      *
      * @param tasks source tasks, each with more pairs than the support set
-     * @param progress told the number of outer steps done, every 100
+     * @param listener told each outer step's mean query loss after adaptation
      * @return the meta-learned parameters
      */
-    public double[] train(List<Pairs> tasks, long seed, IntConsumer progress) {
+    public double[] train(List<Pairs> tasks, long seed, Listener listener) {
         for (Pairs t : tasks) {
             if (t.size() <= settings.support()) {
                 throw new IllegalArgumentException("task " + t.task() + " has " + t.size() + " pairs; an episode needs"
@@ -79,17 +83,16 @@ public final class Maml {
         double[] grad = new double[net.size()];
         for (int step = 1; step <= settings.outerSteps(); step++) {
             Arrays.fill(sum, 0);
+            double loss = 0;
             for (int e = 0; e < settings.tasksPerStep(); e++) {
                 Pairs[] episode = episode(tasks.get(rng.nextInt(tasks.size())), rng);
-                metaGradient(theta, episode[0], episode[1], grad);
+                loss += metaGradient(theta, episode[0], episode[1], grad) / settings.tasksPerStep();
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] += grad[i] / settings.tasksPerStep();
                 }
             }
             adam.step(theta, sum);
-            if (step % 100 == 0) {
-                progress.accept(step);
-            }
+            listener.step(step, loss);
         }
         return theta;
     }

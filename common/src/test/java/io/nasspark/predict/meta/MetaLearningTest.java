@@ -159,7 +159,7 @@ class MetaLearningTest {
     void metaLearningMakesTenShotsEnoughOnANewTask() {
         Maml.Settings s = new Maml.Settings(3, 0.05, 3e-3, 300, 4, 10, 30, false);
         FlatMlp net = new FlatMlp(12, new int[] {32, 16});
-        double[] meta = new Maml(net, s).train(family(8, 60, 1), 11, step -> { });
+        double[] meta = new Maml(net, s).train(family(8, 60, 1), 11, (step, loss) -> { });
         FewShot fewShot = new FewShot(net, new FewShot.Settings(3, 0.05, 300, 3e-3, 32));
         Pairs target = family(1, 80, 99).get(0);
         Pairs[] split = target.split(10, new SplittableRandom(5));

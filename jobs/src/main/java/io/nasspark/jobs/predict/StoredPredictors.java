@@ -3,13 +3,17 @@ package io.nasspark.jobs.predict;
 import static org.apache.spark.sql.functions.col;
 
 import io.nasspark.predict.Predictor;
+import io.nasspark.predict.RegressionMetrics;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
+import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -66,6 +70,41 @@ public final class StoredPredictors {
         PredictFn fn = new PredictFn(predictor.getAs("predictor_id"), predictor.getAs("target"),
                 predictor.getAs("path"), shipped, batchSize, runId, Timestamp.from(Instant.now()), done);
         return candidates.mapPartitions(fn, Encoders.row(Tables.PREDICTIONS.schema()));
+    }
+
+    /**
+     * A {@code predictors} row.
+     *
+     * @param metrics on the unseen rows, or null when the predictor was judged on none
+     */
+    public static Row row(String predictorId, String target, String model, SearchSpace space, String group,
+            String hyperParameters, long trainRows, long testRows, String split, long seed, RegressionMetrics metrics,
+            Path dir, String runId, Timestamp now) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("predictor_id", predictorId);
+        row.put("target", target);
+        row.put("model", model);
+        row.put("space", space.name());
+        row.put("space_version", space.version());
+        row.put("grp", group);
+        row.put("hyper_parameters", hyperParameters);
+        row.put("train_rows", trainRows);
+        row.put("test_rows", testRows);
+        row.put("split", split);
+        row.put("seed", seed);
+        if (metrics != null) {
+            row.put("rmse", metrics.rmse());
+            row.put("mae", metrics.mae());
+            row.put("mape", metrics.mape());
+            row.put("kendall_tau", metrics.kendallTau());
+            row.put("spearman_rho", metrics.spearmanRho());
+            row.put("within_5pct", metrics.within5pct());
+            row.put("within_10pct", metrics.within10pct());
+        }
+        row.put("path", dir.toString());
+        row.put("run_id", runId);
+        row.put("created_at", now);
+        return Tables.PREDICTORS.row(row);
     }
 
     /** The predictor itself, loaded once per JVM (gbt models need the driver's session). */

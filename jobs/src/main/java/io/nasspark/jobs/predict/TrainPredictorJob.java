@@ -198,30 +198,9 @@ public final class TrainPredictorJob extends SparkJob {
                     space.name(), target, predicted[i], runId, now));
         }
         store.merge(Tables.PREDICTIONS, spark.createDataFrame(predictions, Tables.PREDICTIONS.schema()));
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("predictor_id", predictorId);
-        row.put("target", target);
-        row.put("model", model);
-        row.put("space", space.name());
-        row.put("space_version", space.version());
-        row.put("grp", label);
-        row.put("hyper_parameters", p.describe());
-        row.put("train_rows", (long) train);
-        row.put("test_rows", (long) unseen.size());
-        row.put("split", split + ",order=sha256(id,seed)");
-        row.put("seed", seed);
-        row.put("rmse", metrics.rmse());
-        row.put("mae", metrics.mae());
-        row.put("mape", metrics.mape());
-        row.put("kendall_tau", metrics.kendallTau());
-        row.put("spearman_rho", metrics.spearmanRho());
-        row.put("within_5pct", metrics.within5pct());
-        row.put("within_10pct", metrics.within10pct());
-        row.put("path", dir.toString());
-        row.put("run_id", runId);
-        row.put("created_at", now);
-        store.merge(Tables.PREDICTORS, spark.createDataFrame(List.of(Tables.PREDICTORS.row(row)),
-                Tables.PREDICTORS.schema()));
+        Row row = StoredPredictors.row(predictorId, target, model, space, label, p.describe(), train, unseen.size(),
+                split + ",order=sha256(id,seed)", seed, metrics, dir, runId, now);
+        store.merge(Tables.PREDICTORS, spark.createDataFrame(List.of(row), Tables.PREDICTORS.schema()));
         return new Trained(predictorId, label, train, metrics, false);
     }
 

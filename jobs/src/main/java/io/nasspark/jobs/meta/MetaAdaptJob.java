@@ -1,0 +1,259 @@
+package io.nasspark.jobs.meta;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.nasspark.jobs.cli.SparkJob;
+import io.nasspark.jobs.cli.TablePrinter;
+import io.nasspark.jobs.predict.StoredPredictors;
+import io.nasspark.predict.Predictors;
+import io.nasspark.predict.RegressionMetrics;
+import io.nasspark.predict.meta.FewShot;
+import io.nasspark.predict.meta.MetaMlpPredictor;
+import io.nasspark.predict.meta.Pairs;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import io.nasspark.util.Hashing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nas meta-adapt}: adapts a meta-learned accuracy predictor to a target task from K of its
+ * pairs, judges it on the task's other pairs, and with {@code --compare-baselines} does the same
+ * for the three baselines of Fig. 5.6. Every method's predictor is stored, so {@code predict}
+ * serves the adapted one like any other.
+ */
+@Command(name = "meta-adapt",
+        description = "Adapt a meta-pretrain predictor to a target task from --shots of its pairs and judge it on the"
+                + " rest (RMSE, Kendall tau, Spearman rho); with --compare-baselines also target-only, source-only"
+                + " and fine-tune. One predictors row per method and draw.",
+        mixinStandardHelpOptions = true)
+public final class MetaAdaptJob extends SparkJob {
+
+    @Option(names = "--target-task", required = true, paramLabel = "TASK", description = "Task to adapt to.")
+    String targetTask;
+
+    @Option(names = "--target-recipe", paramLabel = "RECIPE",
+            description = "The target's training recipe, when the task was trained with more than one.")
+    String targetRecipe;
+
+    @Option(names = "--shots", defaultValue = "10", paramLabel = "K",
+            description = "Target pairs to adapt on; the others judge (default: ${DEFAULT-VALUE}).")
+    int shots;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Seed of the choice of shots and of the baselines' fits (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--draws", defaultValue = "1", paramLabel = "N",
+            description = "Repeat with seeds S..S+N-1 (other shots each time) and report mean and spread"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int draws;
+
+    @Option(names = "--compare-baselines", description = "Also target-only, source-only and fine-tune.")
+    boolean compareBaselines;
+
+    @Option(names = "--meta-predictor", paramLabel = "ID",
+            description = "The meta-pretrain predictor (an id prefix; default: the newest one).")
+    String metaPredictor;
+
+    @Option(names = "--adapt-steps", paramLabel = "N",
+            description = "Gradient steps on the shots (default: the meta-predictor's inner steps).")
+    Integer adaptSteps;
+
+    @Option(names = "--adapt-lr", paramLabel = "ETA",
+            description = "Their step size (default: the meta-predictor's inner step size).")
+    Double adaptLr;
+
+    @Option(names = "--fit-steps", defaultValue = "1000", paramLabel = "N",
+            description = "Adam steps of the baselines' fits from scratch (default: ${DEFAULT-VALUE}).")
+    int fitSteps;
+
+    @Option(names = "--fit-lr", defaultValue = "0.001", paramLabel = "RATE",
+            description = "Their step size (default: ${DEFAULT-VALUE}).")
+    double fitLr;
+
+    @Override
+    protected void validate() {
+        if (shots < 2) {
+            throw new IllegalArgumentException("--shots must be at least 2, got " + shots);
+        }
+        if (draws < 1) {
+            throw new IllegalArgumentException("--draws must be at least 1, got " + draws);
+        }
+        if (fitSteps < 1 || !(fitLr > 0) || adaptSteps != null && adaptSteps < 0
+                || adaptLr != null && !(adaptLr > 0)) {
+            throw new IllegalArgumentException("--fit-steps, --fit-lr, --adapt-steps and --adapt-lr must be positive");
+        }
+    }
+
+    @Override
+    protected Long seed() {
+        return seed;
+    }
+
+    /** One method's predictor on one draw of shots. */
+    private record Judged(String method, int draw, String predictorId, RegressionMetrics metrics) {}
+
+    @Override
+    protected Outcome run(SparkSession spark, String runId) {
+        long start = System.nanoTime();
+        TableStore store = new TableStore(spark);
+        Row meta = metaRow(store);
+        Path metaDir = Path.of(meta.<String>getAs("path"));
+        MetaMlpPredictor start0;
+        List<String> sources;
+        try {
+            start0 = (MetaMlpPredictor) Predictors.load(metaDir);
+            sources = SourceTasks.read(metaDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the meta-predictor in " + metaDir + ": " + e.getMessage(), e);
+        }
+        if (sources.contains(targetTask)) {
+            throw new IllegalArgumentException("--target-task " + targetTask + " is a source task of meta-predictor "
+                    + meta.<String>getAs("predictor_id").substring(0, 12) + " (" + String.join(", ", sources)
+                    + "); adapt to a task it did not learn from");
+        }
+        String space = meta.getAs("space");
+        TaskPairs target = TaskPairs.read(spark, List.of(targetTask), targetRecipe, space);
+        if (target.tasks().size() > 1) {
+            throw new IllegalArgumentException("task " + targetTask + " was trained with more than one recipe ("
+                    + String.join(", ", target.recipes()) + "); choose one with --target-recipe");
+        }
+        Pairs pairs = target.tasks().get(0);
+        String recipe = target.recipes().get(0);
+        if (pairs.size() < shots + 2) {
+            throw new IllegalArgumentException("target task " + targetTask + " has " + pairs.size()
+                    + " pairs with an accuracy; --shots " + shots + " needs at least " + (shots + 2)
+                    + " (" + shots + " to adapt, the rest, 2 or more, to judge)");
+        }
+        Map<String, String> metaSettings = keyValues(meta.getAs("hyper_parameters"));
+        FewShot.Settings settings = new FewShot.Settings(
+                adaptSteps != null ? adaptSteps : Integer.parseInt(metaSettings.get("inner_steps")),
+                adaptLr != null ? adaptLr : Double.parseDouble(metaSettings.get("inner_lr")), fitSteps, fitLr, 32);
+        FewShot fewShot = new FewShot(start0.network(), settings);
+        double[] sourceFit = null;
+        long sourcePairs = 0;
+        if (compareBaselines) {
+            TaskPairs source = TaskPairs.read(spark, sources, null, space);
+            sourceFit = fewShot.sourceFit(source.tasks(), seed);
+            sourcePairs = source.total();
+        }
+        String metaId = meta.getAs("predictor_id");
+        String group = "task=" + targetTask + ",recipe=" + recipe;
+        Timestamp now = Timestamp.from(Instant.now());
+        List<Judged> judged = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        for (int d = 0; d < draws; d++) {
+            long drawSeed = seed + d;
+            Pairs[] split = pairs.split(shots, new SplittableRandom(drawSeed));
+            List<MetaMlpPredictor> methods = new ArrayList<>();
+            methods.add(fewShot.maml(start0.parameters(), split[0]));
+            if (compareBaselines) {
+                methods.add(fewShot.targetOnly(split[0], drawSeed));
+                methods.add(fewShot.sourceOnly(sourceFit, split[0]));
+                methods.add(fewShot.fineTune(sourceFit, split[0]));
+            }
+            for (MetaMlpPredictor p : methods) {
+                RegressionMetrics m = RegressionMetrics.of(split[1].y(), p.predict(split[1].x()));
+                String id = Hashing.id128("meta-adapt", metaId, targetTask, recipe, p.method(),
+                        Integer.toString(shots), Long.toString(drawSeed), settings.describe());
+                Path dir = Path.of(sparkOptions.tables(), "predictors", id).toAbsolutePath();
+                try {
+                    p.save(dir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot save the predictor to " + dir, e);
+                }
+                long trained = switch (p.method()) {
+                    case "source-only" -> sourcePairs;
+                    case "fine-tune" -> sourcePairs + shots;
+                    default -> shots; // maml's meta-training pairs are counted in its meta-predictor's row
+                };
+                rows.add(StoredPredictors.row(id, "accuracy", p.method(), target.space(), group,
+                        p.describe() + ",meta_predictor=" + metaId.substring(0, 12), trained, split[1].size(),
+                        "shots=" + shots + ",seed=" + drawSeed, drawSeed, m, dir, runId, now));
+                judged.add(new Judged(p.method(), d, id, m));
+            }
+        }
+        long added = store.merge(Tables.PREDICTORS, spark.createDataFrame(rows, Tables.PREDICTORS.schema())).rowsAdded();
+        return new Outcome(added, summary(pairs, target.skipped(), judged, (System.nanoTime() - start) / 1e9));
+    }
+
+    /** The meta-pretrain predictor asked for, or the newest. */
+    private Row metaRow(TableStore store) {
+        Row meta;
+        if (metaPredictor != null) {
+            meta = StoredPredictors.find(store, metaPredictor);
+        } else {
+            List<Row> newest = store.exists(Tables.PREDICTORS) ? store.read(Tables.PREDICTORS)
+                    .where(col("model").equalTo(MetaPretrainJob.MODEL)).orderBy(col("created_at").desc()).limit(1)
+                    .collectAsList() : List.of();
+            if (newest.isEmpty()) {
+                throw new IllegalArgumentException("no meta-pretrain predictor stored; run meta-pretrain first");
+            }
+            meta = newest.get(0);
+        }
+        if (!MetaPretrainJob.MODEL.equals(meta.getAs("model"))) {
+            throw new IllegalArgumentException("predictor " + meta.getAs("predictor_id") + " is a " + meta.getAs("model")
+                    + " predictor, not one meta-pretrain made");
+        }
+        return meta;
+    }
+
+    private static Map<String, String> keyValues(String list) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : list.split(",")) {
+            String[] p = kv.split("=", 2);
+            if (p.length == 2) {
+                out.put(p[0], p[1]);
+            }
+        }
+        return out;
+    }
+
+    private String summary(Pairs pairs, long skipped, List<Judged> judged, double seconds) {
+        List<Row> table = new ArrayList<>();
+        for (String method : FewShot.METHODS) {
+            List<RegressionMetrics> ms = judged.stream().filter(j -> j.method().equals(method))
+                    .map(Judged::metrics).toList();
+            if (ms.isEmpty()) {
+                continue;
+            }
+            String first = judged.stream().filter(j -> j.method().equals(method)).findFirst().orElseThrow()
+                    .predictorId().substring(0, 12);
+            table.add(RowFactory.create(method, first, spread(ms, RegressionMetrics::kendallTau),
+                    spread(ms, RegressionMetrics::spearmanRho), spread(ms, RegressionMetrics::rmse)));
+        }
+        return String.format(Locale.ROOT,
+                "meta-adapt: %s, %d shots, %d draw(s) (seeds %d..%d), judged on the other %d pairs%s; %.1f s%n",
+                targetTask, shots, draws, seed, seed + draws - 1, pairs.size() - shots,
+                skipped > 0 ? String.format(Locale.ROOT, " (%,d rows without an accuracy skipped)", skipped) : "",
+                seconds)
+                + TablePrinter.table(new String[] {"method", "predictor (seed " + seed + ")", "kendall_tau",
+                        "spearman_rho", "rmse"}, table).stripTrailing();
+    }
+
+    /** Mean, and with more than one draw the standard deviation, e.g. {@code 0.412 ± 0.051}. */
+    private static String spread(List<RegressionMetrics> ms, java.util.function.ToDoubleFunction<RegressionMetrics> f) {
+        double[] v = ms.stream().mapToDouble(f).toArray();
+        double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        if (v.length == 1) {
+            return String.format(Locale.ROOT, "%.3f", mean);
+        }
+        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
+        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, Math.sqrt(var));
+    }
+}

@@ -1,0 +1,182 @@
+package io.nasspark.jobs.meta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.SparkTestBase;
+import io.nasspark.predict.Predictors;
+import io.nasspark.predict.meta.MetaMlpPredictor;
+import io.nasspark.schema.IcebergCatalog;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import io.nasspark.space.SearchSpace;
+import io.nasspark.space.SearchSpaces;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * generate-pairs on a tiny task of real Fashion-MNIST images, and meta-pretrain, meta-adapt and
+ * predict on pairs whose accuracy is a known function of the architecture (so that the test
+ * runs in seconds): the four methods stored, maml ahead of training on the shots alone, the
+ * adapted predictor served by predict, and bad input refused with exit 2.
+ */
+class MetaPredictorJobsSparkTest extends SparkTestBase {
+
+    @BeforeEach
+    void emptyTables() {
+        drop();
+    }
+
+    private static CliRun nas(String args) {
+        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
+    }
+
+    private static String table(String name) {
+        return IcebergCatalog.qualified(name);
+    }
+
+    @Test
+    void generatePairsTrainsCandidatesOnATinyTaskOnceEach() {
+        String args = "generate-pairs --space nb201 --count 3 --classes 3 --images-per-class 20 --resolution 8"
+                + " --epochs 1 --batch 16 --test-images 60 --seed 4";
+        CliRun first = nas(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("3 candidates, 0 already in accuracy, 3 evaluated (3 ok, 0 failed)"),
+                first.out());
+        List<Row> rows = spark.sql("SELECT task, classes, input_size, top1 FROM " + table("accuracy")).collectAsList();
+        assertEquals(3, rows.size());
+        for (Row r : rows) {
+            assertEquals("fashion-mnist/tiny-n3-m20-r8-s4", r.getString(0));
+            assertEquals(3, r.getInt(1), "a classifier of the task's 3 classes");
+            assertEquals(8, r.getInt(2));
+            assertTrue(r.getDouble(3) >= 0 && r.getDouble(3) <= 100, "top-1 " + r.getDouble(3));
+        }
+        CliRun again = nas(args);
+        assertTrue(again.out().contains("3 already in accuracy, 0 evaluated"), again.out());
+        assertEquals(3, spark.sql("SELECT * FROM " + table("accuracy")).count());
+
+        CliRun tooMany = nas("generate-pairs --space nb201 --count 2 --classes 3 --images-per-class 7000"
+                + " --resolution 8 --seed 4");
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("7000"), tooMany.err());
+    }
+
+    /** Accuracy rows whose top-1 is level + spread * tanh(a fixed score of the one-hot encoding). */
+    private static void writePairs(SearchSpace space, List<Row> candidates, String task, double level, double spread,
+            boolean oneNaN) {
+        double[] effect = new double[space.oneHot(space.parse(candidates.get(0).getAs("arch"))).length];
+        SplittableRandom rng = new SplittableRandom(42);
+        for (int i = 0; i < effect.length; i++) {
+            effect[i] = rng.nextGaussian();
+        }
+        SplittableRandom noise = new SplittableRandom(task.hashCode());
+        List<Row> rows = new ArrayList<>();
+        for (Row c : candidates) {
+            float[] x = space.oneHot(space.parse(c.getAs("arch")));
+            double s = 0;
+            for (int i = 0; i < x.length; i++) {
+                s += effect[i] * x[i];
+            }
+            Map<String, Object> row = new HashMap<>();
+            row.put("id", c.getAs("id"));
+            row.put("input_size", c.getAs("input_size"));
+            row.put("classes", c.getAs("classes"));
+            row.put("task", task);
+            row.put("recipe", "synthetic");
+            row.put("space", space.name());
+            row.put("top1", oneNaN && rows.isEmpty() ? Double.NaN
+                    : level + spread * (Math.tanh(s / 2) + 0.05 * noise.nextGaussian()));
+            row.put("status", Tables.OK);
+            row.put("source", "test");
+            row.put("created_at", Timestamp.from(Instant.now()));
+            rows.add(Tables.ACCURACY.row(row));
+        }
+        new TableStore(spark).merge(Tables.ACCURACY, spark.createDataFrame(rows, Tables.ACCURACY.schema()));
+    }
+
+    @Test
+    void metaAdaptStoresTheFourMethodsAndPredictServesTheAdaptedOne() throws Exception {
+        assertEquals(0, nas("sample --space nb201 --count 260 --input-size 8 --classes 5 --seed 3").code());
+        List<Row> candidates = spark.sql("SELECT id, arch, input_size, classes FROM " + table("architectures")
+                + " ORDER BY sample_index").collectAsList();
+        SearchSpace nb201 = SearchSpaces.byName("nb201");
+        writePairs(nb201, candidates.subList(0, 110), "source-a", 70, 6, false);
+        writePairs(nb201, candidates.subList(110, 220), "source-b", 55, 3, false);
+        writePairs(nb201, candidates.subList(220, 260), "target", 88, 2, true);
+
+        CliRun pretrain = nas("meta-pretrain --source-tasks source-a,source-b --outer-steps 300 --hidden 32,16"
+                + " --inner-steps 3 --inner-lr 0.05 --outer-lr 0.003 --seed 1");
+        assertEquals(0, pretrain.code(), pretrain.err());
+        assertTrue(pretrain.out().contains("second-order MAML, 3 inner steps) of nb201 from 220 pairs of 2 task(s)"),
+                pretrain.out());
+        Row meta = spark.sql("SELECT * FROM " + table("predictors")).first();
+        assertEquals(MetaPretrainJob.MODEL, meta.getAs("model"));
+
+        CliRun adapt = nas("meta-adapt --target-task target --shots 10 --seed 0 --draws 3 --compare-baselines"
+                + " --fit-steps 300");
+        assertEquals(0, adapt.code(), adapt.err());
+        assertTrue(adapt.out().contains("judged on the other 29 pairs (1 rows without an accuracy skipped)"),
+                adapt.out());
+        List<Row> adapted = spark.sql("SELECT model, avg(kendall_tau), count(*), min(test_rows), min(rmse) FROM "
+                + table("predictors") + " WHERE model != 'maml-init' GROUP BY model").collectAsList();
+        Map<String, Double> tau = new HashMap<>();
+        for (Row r : adapted) {
+            assertEquals(3, r.getLong(2), "one row per draw for " + r.getString(0));
+            assertEquals(29, r.getLong(3));
+            assertTrue(r.getDouble(4) > 0, "rmse of " + r.getString(0));
+            tau.put(r.getString(0), r.getDouble(1));
+        }
+        assertEquals(4, tau.size(), tau.toString());
+        System.out.println("meta-adapt on synthetic pairs, mean tau over 3 draws: " + tau);
+        assertTrue(tau.get("maml") > tau.get("target-only"), tau.toString());
+        assertTrue(tau.get("maml") > 0.5, tau.toString());
+
+        CliRun again = nas("meta-adapt --target-task target --shots 10 --seed 0 --draws 3 --compare-baselines"
+                + " --fit-steps 300");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(13, spark.sql("SELECT * FROM " + table("predictors")).count(), "a re-run adds no rows");
+
+        Row maml = spark.sql("SELECT predictor_id, path FROM " + table("predictors")
+                + " WHERE model = 'maml' AND seed = 0").first();
+        CliRun predict = nas("predict --predictor " + maml.getString(0).substring(0, 12) + " --space nb201");
+        assertEquals(0, predict.code(), predict.err());
+        List<Row> predicted = spark.sql("SELECT a.arch, p.predicted FROM " + table("predictions") + " p JOIN "
+                + table("architectures") + " a USING (id, input_size, classes) WHERE p.predictor_id = '"
+                + maml.getString(0) + "'").collectAsList();
+        assertEquals(260, predicted.size());
+        MetaMlpPredictor loaded = (MetaMlpPredictor) Predictors.load(Path.of(maml.getString(1)));
+        for (Row r : predicted.subList(0, 20)) {
+            double expected = loaded.predict(nb201, List.of(nb201.parse(r.getString(0))))[0];
+            assertEquals(expected, r.getDouble(1), 1e-9);
+        }
+
+        CliRun tooFew = nas("meta-adapt --target-task target --shots 38");
+        assertEquals(2, tooFew.code());
+        assertTrue(tooFew.err().contains("target task target has 39 pairs with an accuracy; --shots 38 needs at least 40"),
+                tooFew.err());
+        CliRun sameTask = nas("meta-adapt --target-task source-a");
+        assertEquals(2, sameTask.code());
+        assertTrue(sameTask.err().contains("--target-task source-a is a source task"), sameTask.err());
+
+        assertEquals(0, nas("sample --space mbconv-small --count 12 --seed 3").code());
+        List<Row> mbconv = spark.sql("SELECT id, arch, input_size, classes FROM " + table("architectures")
+                + " WHERE space = 'mbconv-small'").collectAsList();
+        writePairs(SearchSpaces.byName("mbconv-small"), mbconv, "other-space", 80, 2, false);
+        CliRun otherSpace = nas("meta-adapt --target-task other-space");
+        assertEquals(2, otherSpace.code());
+        assertTrue(otherSpace.err().contains("hold pairs of space mbconv-small, not of nb201"), otherSpace.err());
+        CliRun mixed = nas("meta-pretrain --source-tasks source-a,other-space --outer-steps 10");
+        assertEquals(2, mixed.code());
+        assertTrue(mixed.err().contains("more than one space (mbconv-small, nb201)"), mixed.err());
+    }
+}
