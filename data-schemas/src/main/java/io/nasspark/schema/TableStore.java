@@ -156,19 +156,26 @@ public final class TableStore {
      */
     public MergeResult merge(TableSchema table, Dataset<Row> rows, MergeMode mode) {
         SchemaCheck.requireWritable(table, rows.schema());
+        ensure(table);
         return commitMerge(table, rows, matchedClause(table, mode) + " WHEN NOT MATCHED THEN INSERT *");
     }
 
     /** One MERGE of {@code rows} (deduplicated on the key) into {@code table} with the given clauses. */
     private MergeResult commitMerge(TableSchema table, Dataset<Row> rows, String clauses) {
-        ensure(table);
+        String name = IcebergCatalog.qualified(table.name());
+        return commit(table, rows, view -> "MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
+                + clauses);
+    }
+
+    /** One statement over {@code rows} (deduplicated on the key, as a temporary view) in one commit. */
+    private MergeResult commit(TableSchema table, Dataset<Row> rows, java.util.function.UnaryOperator<String> statement) {
         String name = IcebergCatalog.qualified(table.name());
         String view = "nas_merge_" + UUID.randomUUID().toString().replace("-", "");
         rows.selectExpr(table.columns().toArray(String[]::new)).dropDuplicates(table.key().toArray(String[]::new))
                 .createOrReplaceTempView(view);
         String writeId = UUID.randomUUID().toString();
         try {
-            commitWithRetry("MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table) + clauses, writeId);
+            commitWithRetry(statement.apply(view), writeId);
         } finally {
             spark.catalog().dropTempView(view);
         }
@@ -182,12 +189,20 @@ public final class TableStore {
      * Makes the rows of {@code table} whose {@code column} equals {@code value} exactly
      * {@code rows}, in one commit: matching keys are updated, new ones inserted, and stored rows
      * of that slice missing from {@code rows} deleted. For results recomputed whole, such as an
-     * analysis run again.
+     * analysis run again. A slice not stored yet is appended, which unlike a merge does not read
+     * the table; the price is that two writers of the same new slice at the same moment would
+     * both append it (a later run of that slice replaces it whole again).
      */
     public MergeResult replaceSlice(TableSchema table, Dataset<Row> rows, String column, String value) {
         SchemaCheck.requireWritable(table, rows.schema());
+        ensure(table);
+        String name = IcebergCatalog.qualified(table.name());
+        String literal = "'" + value.replace("'", "''") + "'";
+        if (spark.table(name).where(column + " = " + literal).isEmpty()) {
+            return commit(table, rows, view -> "INSERT INTO " + name + " SELECT * FROM " + view);
+        }
         return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
-                + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = '" + value.replace("'", "''") + "' THEN DELETE");
+                + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal + " THEN DELETE");
     }
 
     private static String matchedClause(TableSchema table, MergeMode mode) {

@@ -12,14 +12,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One pass of the distributed non-dominated sort over rows sorted by (grp, objectives), all
- * objectives minimised. It keeps, per group, the rows of the first {@code fronts} fronts of what
- * it sees, and one count row per group. Run on the input's partitions it prunes each to its local
- * fronts (a row beyond them locally is beyond them globally: its dominators are in the input
- * too); run again on the survivors gathered by group it gives the exact ranks, and then the
- * crowding distance of each kept front. Memory: the kept fronts of one group, never its rows.
+ * The last pass of the distributed non-dominated sort, over the survivors of
+ * {@link PartitionFrontsFn} gathered by group and sorted by (grp, objectives), all objectives
+ * minimised: the exact ranks of the first {@code fronts} fronts, the crowding distance of each,
+ * and one count row per group (the sum of the partitions' counts). Memory: the kept fronts of
+ * one group, never its rows.
  *
- * <p>Each pass also keeps a sample of every group for plots: of the points it sees, the
+ * <p>It also merges the partitions' samples of every group for plots: of the points it sees, the
  * {@code sample} with the smallest hash of their id (a bottom-k sample, so samples of partitions
  * merge into a sample of their union).
  *
@@ -34,16 +33,11 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
 
     private final int dims;
     private final int fronts;
-    private final boolean last;
     private final int sample;
 
-    /**
-     * @param last whether this is the final pass: ranks are then global and crowding is computed
-     */
-    FrontsFn(int dims, int fronts, boolean last, int sample) {
+    FrontsFn(int dims, int fronts, int sample) {
         this.dims = dims;
         this.fronts = fronts;
-        this.last = last;
         this.sample = sample;
     }
 
@@ -110,8 +104,6 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                 return;
             }
             boolean fromSample = r.getInt(0) == SAMPLE;
-            // Rows are counted where they are first read; the final pass sums the counts it is given.
-            inputRows += fromSample || last ? 0 : 1;
             double[] p = new double[dims];
             for (int i = 0; i < dims; i++) {
                 if (r.isNullAt(4 + i) || !Double.isFinite(r.getDouble(4 + i))) {
@@ -153,7 +145,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                 v[5 + dims] = 0L;
                 out.add(RowFactory.create(v));
             }
-            double[] crowding = last ? crowding() : new double[kept.size()];
+            double[] crowding = crowding();
             for (int k = 0; k < kept.size(); k++) {
                 Row r = kept.get(k);
                 Object[] v = new Object[8 + dims];

@@ -91,9 +91,10 @@ public final class ParetoJob extends SparkJob {
                     + " smallest id hash (default: ${DEFAULT-VALUE}).")
     int plotSample;
 
-    @Option(names = "--threshold-rows", defaultValue = "" + DistributedFronts.SUBSET, paramLabel = "N", hidden = true,
-            description = "Rows whose fronts give the prefilter's threshold (tests: small values force the sorted way).")
-    int thresholdRows;
+    @Option(names = "--buffer-rows", defaultValue = "" + DistributedFronts.BUFFER, paramLabel = "N", hidden = true,
+            description = "Rows of a group each partition buffers before cutting them to their first fronts (tests:"
+                    + " small values force the cuts and the pass-on of fronts larger than the buffer).")
+    int bufferRows;
 
     @Option(names = "--across", paramLabel = "COL",
             description = "A --group-by column (such as device) to compare groups across: how much of one's first"
@@ -154,7 +155,7 @@ public final class ParetoJob extends SparkJob {
         Dataset<Row> input = requireColumns(load(spark));
         int dims = columns.size();
         Dataset<Row> points = input.select(projection(input).toArray(Column[]::new));
-        List<Row> result = DistributedFronts.rank(spark, points, dims, fronts, plotSample, thresholdRows); // fronts, sample, counts: small
+        List<Row> result = DistributedFronts.rank(points, dims, fronts, plotSample, bufferRows); // fronts, sample, counts: small
         Timestamp now = Timestamp.from(Instant.now());
         Map<String, long[]> counts = new TreeMap<>();
         Map<String, List<Row>> firstFronts = new TreeMap<>();

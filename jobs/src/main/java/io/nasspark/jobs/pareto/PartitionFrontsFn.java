@@ -1,0 +1,166 @@
+package io.nasspark.jobs.pareto;
+
+import io.nasspark.pareto.StreamingFronts;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The first pass of the distributed non-dominated sort, on the input's partitions as they come
+ * (unsorted, groups interleaved), in the same scan that counts the rows: it keeps, per group,
+ * only rows that can still be in the first R fronts, a bottom-k sample for plots, and the counts.
+ *
+ * <p>A group's rows collect in a buffer; when it fills, the buffer is ranked in memory and cut
+ * to its first R fronts, and the members of front R become the threshold: a later row that one
+ * of them dominates has R dominators in a chain, so its global rank exceeds R and it is dropped
+ * on arrival. On typical data almost every row is dropped by that test, which is a few
+ * comparisons. When even the first R fronts fill the buffer (fronts as large as the buffer, as
+ * on anti-correlated objectives) they are emitted as they are and the buffer starts again, so
+ * memory stays bounded by the buffer per group. {@link FrontsFn} then ranks the survivors of all
+ * partitions exactly.
+ */
+final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
+
+    private final int dims;
+    private final int fronts;
+    private final int sample;
+    private final int buffer;
+
+    PartitionFrontsFn(int dims, int fronts, int sample, int buffer) {
+        this.dims = dims;
+        this.fronts = fronts;
+        this.sample = sample;
+        this.buffer = buffer;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        Map<String, Group> groups = new HashMap<>();
+        List<Row> out = new ArrayList<>();
+        while (rows.hasNext()) {
+            Row r = rows.next();
+            groups.computeIfAbsent(r.getString(1), Group::new).add(r, out);
+        }
+        for (Group g : groups.values()) {
+            g.finish(out);
+        }
+        return out.iterator();
+    }
+
+    private final class Group {
+        final String grp;
+        List<Row> pending = new ArrayList<>();
+        List<double[]> points = new ArrayList<>();
+        double[][] threshold = new double[0][];
+        int compactAt = buffer;
+        /** Largest hash first, so the head is the one to drop. */
+        final PriorityQueue<Row> sampled = new PriorityQueue<>(
+                Comparator.comparingLong((Row r) -> FrontsFn.hash(r.getString(2))).reversed());
+        final Set<String> inSample = new HashSet<>();
+        long inputRows;
+        long excluded;
+
+        Group(String grp) {
+            this.grp = grp;
+        }
+
+        void add(Row r, List<Row> out) {
+            inputRows++;
+            double[] p = new double[dims];
+            for (int i = 0; i < dims; i++) {
+                if (r.isNullAt(4 + i) || !Double.isFinite(r.getDouble(4 + i))) {
+                    excluded++;
+                    return;
+                }
+                p[i] = r.getDouble(4 + i);
+            }
+            offer(r);
+            for (double[] m : threshold) {
+                if (StreamingFronts.dominatesMinimising(m, p)) {
+                    return;
+                }
+            }
+            pending.add(r);
+            points.add(p);
+            if (pending.size() >= compactAt) {
+                compact(out);
+            }
+        }
+
+        /** Cuts the buffer to its first R fronts and takes front R as the new threshold. */
+        private void compact(List<Row> out) {
+            Integer[] order = new Integer[points.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> StreamingFronts.compare(points.get(a), points.get(b)));
+            StreamingFronts ranking = new StreamingFronts(dims, fronts);
+            List<Row> keptRows = new ArrayList<>();
+            List<double[]> keptPoints = new ArrayList<>();
+            List<double[]> lastFront = new ArrayList<>();
+            for (int i : order) {
+                int rank = ranking.add(points.get(i));
+                if (rank > 0) {
+                    keptRows.add(pending.get(i));
+                    keptPoints.add(points.get(i));
+                    if (rank == fronts) {
+                        lastFront.add(points.get(i));
+                    }
+                }
+            }
+            if (!lastFront.isEmpty()) {
+                threshold = lastFront.toArray(double[][]::new);
+            }
+            pending = keptRows;
+            points = keptPoints;
+            if (pending.size() >= buffer) {
+                out.addAll(pending); // fronts as large as the buffer: pass them on rather than grow
+                pending = new ArrayList<>();
+                points = new ArrayList<>();
+            }
+            compactAt = Math.max(buffer, 2 * pending.size());
+        }
+
+        private void offer(Row r) {
+            if (sample == 0 || !inSample.add(r.getString(2))) {
+                return;
+            }
+            sampled.add(r);
+            if (sampled.size() > sample) {
+                inSample.remove(sampled.poll().getString(2));
+            }
+        }
+
+        void finish(List<Row> out) {
+            if (!pending.isEmpty()) {
+                compact(out);
+                out.addAll(pending);
+            }
+            for (Row r : sampled) {
+                Object[] v = new Object[8 + dims];
+                v[0] = FrontsFn.SAMPLE;
+                for (int i = 1; i < 4 + dims; i++) {
+                    v[i] = r.get(i);
+                }
+                v[4 + dims] = 0L;
+                v[5 + dims] = 0L;
+                out.add(RowFactory.create(v));
+            }
+            Object[] count = new Object[8 + dims];
+            count[0] = FrontsFn.COUNT;
+            count[1] = grp;
+            count[4 + dims] = inputRows;
+            count[5 + dims] = excluded;
+            out.add(RowFactory.create(count));
+        }
+    }
+}
