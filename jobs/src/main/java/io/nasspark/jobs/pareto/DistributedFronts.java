@@ -3,6 +3,7 @@ package io.nasspark.jobs.pareto;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -23,8 +24,9 @@ final class DistributedFronts {
 
     /** The FrontsFn rows of the final pass: the kept fronts, a sample, one count per group. */
     static List<Row> rank(Dataset<Row> points, int dims, int fronts, int plotSample, int buffer) {
-        return points.mapPartitions(new PartitionFrontsFn(dims, fronts, plotSample, buffer),
-                        Encoders.row(FrontsFn.schema(dims)))
+        JavaRDD<Row> survivors = points.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new PartitionFrontsFn(dims, fronts, plotSample, buffer));
+        return points.sparkSession().createDataFrame(survivors, FrontsFn.schema(dims))
                 .repartition(col("grp")).sortWithinPartitions(order(dims))
                 .mapPartitions(new FrontsFn(dims, fronts, plotSample), Encoders.row(FrontsFn.schema(dims)))
                 .collectAsList();

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -41,9 +42,14 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         this.sample = sample;
     }
 
-    /** A well-mixed 64-bit hash of an id (SplitMix64's finaliser over String.hashCode). */
+    /** A well-mixed 64-bit hash of an id (SplitMix64's finaliser over the hash of its UTF-8 bytes). */
     static long hash(String id) {
-        long z = id.hashCode() * 0x9E3779B97F4A7C15L;
+        return hash(id == null ? null : UTF8String.fromString(id));
+    }
+
+    /** {@link #hash(String)} of Spark's form of the string, without making a Java string. */
+    static long hash(UTF8String id) {
+        long z = (id == null ? 0 : id.hashCode()) * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

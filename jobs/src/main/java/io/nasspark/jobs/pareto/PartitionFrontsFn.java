@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The first pass of the distributed non-dominated sort, on the input's partitions as they come
@@ -27,8 +29,12 @@ import org.apache.spark.sql.RowFactory;
  * on anti-correlated objectives) they are emitted as they are and the buffer starts again, so
  * memory stays bounded by the buffer per group. {@link FrontsFn} then ranks the survivors of all
  * partitions exactly.
+ *
+ * <p>It reads Spark's internal rows: a dropped row then costs a few reads of doubles and a hash
+ * lookup, and only survivors and sampled rows become {@code Row}s with Java strings. That keeps
+ * the pass close to the cost of the scan itself.
  */
-final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
+final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, Row> {
 
     private final int dims;
     private final int fronts;
@@ -43,17 +49,38 @@ final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-        Map<String, Group> groups = new HashMap<>();
+    public Iterator<Row> call(Iterator<InternalRow> rows) {
+        Map<UTF8String, Group> groups = new HashMap<>();
         List<Row> out = new ArrayList<>();
         while (rows.hasNext()) {
-            Row r = rows.next();
-            groups.computeIfAbsent(r.getString(1), Group::new).add(r, out);
+            InternalRow r = rows.next();
+            UTF8String grp = r.getUTF8String(1);
+            Group g = groups.get(grp);
+            if (g == null) {
+                g = new Group(grp.toString());
+                groups.put(grp.clone(), g); // the row's bytes are reused for the next row
+            }
+            g.add(r, out);
         }
         for (Group g : groups.values()) {
             g.finish(out);
         }
         return out.iterator();
+    }
+
+    /** A {@code Row} of the FrontsFn schema with the internal row's values. */
+    private Row toRow(InternalRow r) {
+        Object[] v = new Object[8 + dims];
+        v[0] = r.getInt(0);
+        v[1] = r.getUTF8String(1).toString();
+        v[2] = r.isNullAt(2) ? null : r.getUTF8String(2).toString();
+        v[3] = r.isNullAt(3) ? null : r.getUTF8String(3).toString();
+        for (int i = 0; i < dims; i++) {
+            v[4 + i] = r.getDouble(4 + i);
+        }
+        v[4 + dims] = 0L;
+        v[5 + dims] = 0L;
+        return RowFactory.create(v);
     }
 
     private final class Group {
@@ -66,6 +93,7 @@ final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
         final PriorityQueue<Row> sampled = new PriorityQueue<>(
                 Comparator.comparingLong((Row r) -> FrontsFn.hash(r.getString(2))).reversed());
         final Set<String> inSample = new HashSet<>();
+        long largestSampled = Long.MIN_VALUE;
         long inputRows;
         long excluded;
 
@@ -73,7 +101,7 @@ final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
             this.grp = grp;
         }
 
-        void add(Row r, List<Row> out) {
+        void add(InternalRow r, List<Row> out) {
             inputRows++;
             double[] p = new double[dims];
             for (int i = 0; i < dims; i++) {
@@ -83,13 +111,20 @@ final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
                 }
                 p[i] = r.getDouble(4 + i);
             }
-            offer(r);
+            Row row = null;
+            if (sample > 0) {
+                long hash = FrontsFn.hash(r.isNullAt(2) ? null : r.getUTF8String(2));
+                if (sampled.size() < sample || hash < largestSampled) {
+                    row = toRow(r);
+                    offer(row);
+                }
+            }
             for (double[] m : threshold) {
                 if (StreamingFronts.dominatesMinimising(m, p)) {
                     return;
                 }
             }
-            pending.add(r);
+            pending.add(row != null ? row : toRow(r));
             points.add(p);
             if (pending.size() >= compactAt) {
                 compact(out);
@@ -138,6 +173,7 @@ final class PartitionFrontsFn implements MapPartitionsFunction<Row, Row> {
             if (sampled.size() > sample) {
                 inSample.remove(sampled.poll().getString(2));
             }
+            largestSampled = FrontsFn.hash(sampled.peek().getString(2));
         }
 
         void finish(List<Row> out) {
