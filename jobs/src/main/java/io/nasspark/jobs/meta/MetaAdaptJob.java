@@ -169,8 +169,9 @@ public final class MetaAdaptJob extends SparkJob {
             }
             for (MetaMlpPredictor p : methods) {
                 RegressionMetrics m = RegressionMetrics.of(split[1].y(), p.predict(split[1].x()));
-                String id = Hashing.id128("meta-adapt", metaId, targetTask, recipe, p.method(),
-                        Integer.toString(shots), Long.toString(drawSeed), settings.describe());
+                // The pairs' count is in the id: more pairs of the task later make new predictors, not stale rows.
+                String id = Hashing.id128("meta-adapt", metaId, targetTask, recipe, Integer.toString(pairs.size()),
+                        p.method(), Integer.toString(shots), Long.toString(drawSeed), settings.describe());
                 Path dir = Path.of(sparkOptions.tables(), "predictors", id).toAbsolutePath();
                 try {
                     p.save(dir);
