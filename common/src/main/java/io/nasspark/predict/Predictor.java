@@ -9,7 +9,7 @@ import java.util.List;
 /** A fitted predictor of one number (latency in ms, accuracy in percent) from a candidate. */
 public interface Predictor {
 
-    /** mlp, gnn, lut or gbt. */
+    /** mlp, gnn, lut, gbt or meta-mlp. */
     String kind();
 
     /** Its settings as {@code key=value} pairs, for the predictors table. */

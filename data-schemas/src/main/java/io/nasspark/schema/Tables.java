@@ -134,7 +134,8 @@ public final class Tables {
             new StructType(new StructField[] {
                 key("predictor_id", StringType, "unique id of the predictor"),
                 column("target", StringType, "latency or accuracy"),
-                column("model", StringType, "mlp, gnn, lut or gbt"),
+                column("model", StringType, "mlp, gnn, lut or gbt (train-predictor); maml-init (meta-pretrain);"
+                        + " maml, target-only, source-only or fine-tune (meta-adapt)"),
                 column("space", StringType, "search space it reads"),
                 column("space_version", IntegerType, "search space version it reads"),
                 column("grp", StringType, "device or task group it was fit on"),
