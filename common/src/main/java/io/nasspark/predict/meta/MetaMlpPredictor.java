@@ -1,12 +1,12 @@
 package io.nasspark.predict.meta;
 
 import io.nasspark.predict.Predictor;
+import io.nasspark.predict.Predictors;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -97,9 +97,7 @@ public final class MetaMlpPredictor implements Predictor {
         p.setProperty("hidden", Arrays.stream(net.hidden()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         p.setProperty("target.mean", Double.toString(scale.mean()));
         p.setProperty("target.std", Double.toString(scale.std()));
-        try (OutputStream out = Files.newOutputStream(dir.resolve("predictor.properties"))) {
-            p.store(out, "nas predictor");
-        }
+        Predictors.writeSettings(dir, p);
         try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
                 Files.newOutputStream(dir.resolve(WEIGHTS))))) {
             out.writeInt(theta.length);

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -106,7 +107,7 @@ public final class MetaAdaptJob extends SparkJob {
     }
 
     /** One method's predictor on one draw of shots. */
-    private record Judged(String method, int draw, String predictorId, RegressionMetrics metrics) {}
+    private record Judged(String method, String predictorId, RegressionMetrics metrics) {}
 
     @Override
     protected Outcome run(SparkSession spark, String runId) {
@@ -186,7 +187,7 @@ public final class MetaAdaptJob extends SparkJob {
                 rows.add(StoredPredictors.row(id, "accuracy", p.method(), target.space(), group,
                         p.describe() + ",meta_predictor=" + metaId.substring(0, 12), trained, split[1].size(),
                         "shots=" + shots + ",seed=" + drawSeed, drawSeed, m, dir, runId, now));
-                judged.add(new Judged(p.method(), d, id, m));
+                judged.add(new Judged(p.method(), id, m));
             }
         }
         long added = store.merge(Tables.PREDICTORS, spark.createDataFrame(rows, Tables.PREDICTORS.schema())).rowsAdded();
@@ -241,7 +242,7 @@ public final class MetaAdaptJob extends SparkJob {
         return String.format(Locale.ROOT,
                 "meta-adapt: %s, %d shots, %d draw(s) (seeds %d..%d), judged on the other %d pairs%s; %.1f s%n",
                 targetTask, shots, draws, seed, seed + draws - 1, pairs.size() - shots,
-                skipped > 0 ? String.format(Locale.ROOT, " (%,d rows without an accuracy skipped)", skipped) : "",
+                TaskPairs.skippedNote(skipped),
                 seconds)
                 + TablePrinter.table(new String[] {"method", "predictor (seed " + seed + ")", "kendall_tau",
                         "spearman_rho", "rmse"}, table).stripTrailing();
@@ -249,12 +250,9 @@ public final class MetaAdaptJob extends SparkJob {
 
     /** Mean, and with more than one draw the standard deviation, e.g. {@code 0.412 ± 0.051}. */
     private static String spread(List<RegressionMetrics> ms, java.util.function.ToDoubleFunction<RegressionMetrics> f) {
-        double[] v = ms.stream().mapToDouble(f).toArray();
-        double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
-        if (v.length == 1) {
-            return String.format(Locale.ROOT, "%.3f", mean);
-        }
-        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
-        return String.format(Locale.ROOT, "%.3f ± %.3f", mean, Math.sqrt(var));
+        SummaryStatistics stats = new SummaryStatistics();
+        ms.forEach(m -> stats.addValue(f.applyAsDouble(m)));
+        return stats.getN() == 1 ? String.format(Locale.ROOT, "%.3f", stats.getMean())
+                : String.format(Locale.ROOT, "%.3f ± %.3f", stats.getMean(), stats.getStandardDeviation());
     }
 }

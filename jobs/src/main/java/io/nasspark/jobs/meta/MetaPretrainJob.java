@@ -139,8 +139,7 @@ public final class MetaPretrainJob extends SparkJob {
                         + " %.3f over the last 100; %.1f s",
                 predictorId.substring(0, 12), firstOrder ? "first-order" : "second-order", innerSteps,
                 pairs.space().name(), pairs.total(), pairs.tasks().size(),
-                pairs.skipped() > 0 ? String.format(Locale.ROOT, " (%,d rows without an accuracy skipped)",
-                        pairs.skipped()) : "",
+                TaskPairs.skippedNote(pairs.skipped()),
                 mean(losses.subList(0, Math.min(100, losses.size()))),
                 mean(losses.subList(Math.max(0, losses.size() - 100), losses.size())),
                 (System.nanoTime() - start) / 1e9));

@@ -102,6 +102,11 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
         return tasks.isEmpty() ? "none" : String.join(", ", tasks);
     }
 
+    /** For a summary line: how many rows were skipped for a missing accuracy, or nothing. */
+    static String skippedNote(long skipped) {
+        return skipped > 0 ? String.format(java.util.Locale.ROOT, " (%,d rows without an accuracy skipped)", skipped) : "";
+    }
+
     /** Pairs in all tasks. */
     long total() {
         return tasks.stream().mapToLong(Pairs::size).sum();

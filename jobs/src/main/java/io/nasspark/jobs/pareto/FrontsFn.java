@@ -65,6 +65,16 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                 .add("front_rank", DataTypes.IntegerType).add("crowding_distance", DataTypes.DoubleType);
     }
 
+    /** A group's count row: its input rows and those excluded for a missing objective. */
+    static Row countRow(String grp, long inputRows, long excluded, int dims) {
+        Object[] count = new Object[8 + dims];
+        count[0] = COUNT;
+        count[1] = grp;
+        count[4 + dims] = inputRows;
+        count[5 + dims] = excluded;
+        return RowFactory.create(count);
+    }
+
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         List<Row> out = new ArrayList<>();
@@ -92,10 +102,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         final List<Row> kept = new ArrayList<>();
         final List<double[]> points = new ArrayList<>();
         final List<Integer> ranks = new ArrayList<>();
-        /** The sampled rows, largest hash first, so the head is the one to drop. */
-        final java.util.PriorityQueue<Row> sampled = new java.util.PriorityQueue<>(
-                (a, b) -> Long.compare(hash(b.getString(2)), hash(a.getString(2))));
-        final java.util.Set<String> inSample = new java.util.HashSet<>();
+        final PlotSample sampled = new PlotSample(sample);
         long inputRows;
         long excluded;
 
@@ -118,7 +125,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                 }
                 p[i] = r.getDouble(4 + i);
             }
-            offer(r);
+            sampled.offer(hash(r.getString(2)), r);
             if (fromSample) {
                 return;
             }
@@ -130,27 +137,8 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
             }
         }
 
-        private void offer(Row r) {
-            if (sample == 0 || !inSample.add(r.getString(2))) {
-                return; // a row can arrive twice, as a survivor and as a sampled row
-            }
-            sampled.add(r);
-            if (sampled.size() > sample) {
-                inSample.remove(sampled.poll().getString(2));
-            }
-        }
-
         void finish(List<Row> out) {
-            for (Row r : sampled) {
-                Object[] v = new Object[8 + dims];
-                v[0] = SAMPLE;
-                for (int i = 1; i < 4 + dims; i++) {
-                    v[i] = r.get(i);
-                }
-                v[4 + dims] = 0L;
-                v[5 + dims] = 0L;
-                out.add(RowFactory.create(v));
-            }
+            sampled.emit(out, dims);
             double[] crowding = crowding();
             for (int k = 0; k < kept.size(); k++) {
                 Row r = kept.get(k);
@@ -168,12 +156,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                 v[7 + dims] = crowding[k];
                 out.add(RowFactory.create(v));
             }
-            Object[] count = new Object[8 + dims];
-            count[0] = COUNT;
-            count[1] = grp;
-            count[4 + dims] = inputRows;
-            count[5 + dims] = excluded;
-            out.add(RowFactory.create(count));
+            out.add(countRow(grp, inputRows, excluded, dims));
         }
 
         private double[] crowding() {

@@ -2,14 +2,10 @@ package io.nasspark.jobs.pareto;
 
 import io.nasspark.pareto.StreamingFronts;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Set;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -89,11 +85,7 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
         List<double[]> points = new ArrayList<>();
         double[][] threshold = new double[0][];
         int compactAt = buffer;
-        /** Largest hash first, so the head is the one to drop. */
-        final PriorityQueue<Row> sampled = new PriorityQueue<>(
-                Comparator.comparingLong((Row r) -> FrontsFn.hash(r.getString(2))).reversed());
-        final Set<String> inSample = new HashSet<>();
-        long largestSampled = Long.MIN_VALUE;
+        final PlotSample sampled = new PlotSample(sample);
         long inputRows;
         long excluded;
 
@@ -114,9 +106,9 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
             Row row = null;
             if (sample > 0) {
                 long hash = FrontsFn.hash(r.isNullAt(2) ? null : r.getUTF8String(2));
-                if (sampled.size() < sample || hash < largestSampled) {
+                if (sampled.wants(hash)) {
                     row = toRow(r);
-                    offer(row);
+                    sampled.offer(hash, row);
                 }
             }
             for (double[] m : threshold) {
@@ -165,38 +157,13 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
             compactAt = Math.max(buffer, 2 * pending.size());
         }
 
-        private void offer(Row r) {
-            if (sample == 0 || !inSample.add(r.getString(2))) {
-                return;
-            }
-            sampled.add(r);
-            if (sampled.size() > sample) {
-                inSample.remove(sampled.poll().getString(2));
-            }
-            largestSampled = FrontsFn.hash(sampled.peek().getString(2));
-        }
-
         void finish(List<Row> out) {
             if (!pending.isEmpty()) {
                 compact(out);
                 out.addAll(pending);
             }
-            for (Row r : sampled) {
-                Object[] v = new Object[8 + dims];
-                v[0] = FrontsFn.SAMPLE;
-                for (int i = 1; i < 4 + dims; i++) {
-                    v[i] = r.get(i);
-                }
-                v[4 + dims] = 0L;
-                v[5 + dims] = 0L;
-                out.add(RowFactory.create(v));
-            }
-            Object[] count = new Object[8 + dims];
-            count[0] = FrontsFn.COUNT;
-            count[1] = grp;
-            count[4 + dims] = inputRows;
-            count[5 + dims] = excluded;
-            out.add(RowFactory.create(count));
+            sampled.emit(out, dims);
+            out.add(FrontsFn.countRow(grp, inputRows, excluded, dims));
         }
     }
 }

@@ -2,7 +2,6 @@ package io.nasspark.jobs.train;
 
 import io.nasspark.data.DatasetFormatException;
 import io.nasspark.data.Datasets;
-import io.nasspark.data.ImageSet;
 import io.nasspark.data.TinyTask;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.TrainingRecipe;
