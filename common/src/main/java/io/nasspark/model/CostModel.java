@@ -39,6 +39,12 @@ public final class CostModel {
                 expectChannels(bn, bn.channels(), in);
                 params += 2L * bn.channels();
                 return in;
+            } else if (layer instanceof Layer.BiasMap m) {
+                if (!in.equals(new FeatureShape(m.channels(), m.height(), m.width()))) {
+                    throw new IllegalArgumentException(m + " does not fit its input " + in);
+                }
+                params += in.elements();
+                return in;
             } else if (layer instanceof Layer.Activation
                     || layer instanceof Layer.Identity
                     || layer instanceof Layer.Zero) {
@@ -76,7 +82,7 @@ public final class CostModel {
                     spatial(in.height(), c.kernel(), c.stride(), pad),
                     spatial(in.width(), c.kernel(), c.stride(), pad));
             long weights = (long) (c.in() / c.groups()) * c.out() * c.kernel() * c.kernel();
-            params += weights;
+            params += weights + (c.bias() ? c.out() : 0);
             flops += out.pixels() * weights;
             memory += in.elements() + out.elements() + weights;
             return out;

@@ -32,10 +32,12 @@ public final class DjlNetworkBuilder {
                     .optPadding(new Shape(pad, pad))
                     .optGroups(c.groups())
                     .setFilters(c.out())
-                    .optBias(false)
+                    .optBias(c.bias())
                     .build();
         } else if (layer instanceof Layer.BatchNorm) {
             return BatchNorm.builder().build();
+        } else if (layer instanceof Layer.BiasMap m) {
+            return new BiasMapBlock(m);
         } else if (layer instanceof Layer.Activation a) {
             return a.kind() == Layer.Activation.Kind.RELU6
                     ? Activation.relu6Block()

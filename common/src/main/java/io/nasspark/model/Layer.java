@@ -12,7 +12,12 @@ import java.util.List;
 public sealed interface Layer {
 
     /** K x K convolution, {@code groups == in} for depthwise. Padding is K / 2. */
-    record Conv(int in, int out, int kernel, int stride, int groups) implements Layer {
+    record Conv(int in, int out, int kernel, int stride, int groups, boolean bias) implements Layer {
+        /** Without bias. */
+        public Conv(int in, int out, int kernel, int stride, int groups) {
+            this(in, out, kernel, stride, groups, false);
+        }
+
         public Conv {
             if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || groups <= 0) {
                 throw new IllegalArgumentException("conv sizes must be positive: " + this);
@@ -30,6 +35,13 @@ public sealed interface Layer {
             return new Conv(channels, channels, kernel, stride, channels);
         }
     }
+
+    /**
+     * Adds a constant that depends on channel and position: the shift a merged convolution
+     * needs when the layers it replaced zero-padded a biased input (see
+     * {@code io.nasspark.compress.LinearMerge}). Built for one feature-map size.
+     */
+    record BiasMap(int channels, int height, int width) implements Layer {}
 
     /** Batch normalisation with a learned scale and shift per channel. */
     record BatchNorm(int channels) implements Layer {}

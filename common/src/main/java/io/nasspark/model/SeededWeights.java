@@ -26,7 +26,14 @@ public final class SeededWeights {
          * 2 or more; BatchNorm gamma and running variance one; biases, betas and running means
          * zero.
          */
-        HE
+        HE,
+        /**
+         * {@link #HE} weights, and every other parameter drawn as a trained network might have
+         * it: BatchNorm gamma in [0.5, 1.5], beta and running mean in ±0.5, running variance in
+         * [0.5, 2], biases in ±0.1. For checks that must not pass by way of an identity
+         * BatchNorm, such as linear reparameterization's.
+         */
+        TRAINED_LIKE
     }
 
     /** Sets every parameter of an initialised {@code block} from {@code rng}, in parameter order. */
@@ -39,13 +46,31 @@ public final class SeededWeights {
                 if (shape.length == 2) {
                     uniform(values, Math.sqrt(6.0 / (shape[0] + shape[1])), rng);
                 }
-            } else if (shape.length >= 2) {
+            } else if (shape.length >= 2 && !isBiasMap(p.getValue())) {
                 long fanIn = values.length / shape[0];
                 uniform(values, Math.sqrt(6.0 / fanIn), rng);
+            } else if (scheme == Scheme.TRAINED_LIKE) {
+                trainedLike(values, p.getValue().getType(), rng);
             } else if (isOne(p.getValue().getType())) {
                 Arrays.fill(values, 1f);
             }
             a.set(FloatBuffer.wrap(values));
+        }
+    }
+
+    private static boolean isBiasMap(Parameter p) {
+        return p.getType() == Parameter.Type.BIAS;
+    }
+
+    private static void trainedLike(float[] values, Parameter.Type type, SplittableRandom rng) {
+        for (int i = 0; i < values.length; i++) {
+            double u = rng.nextDouble();
+            values[i] = (float) switch (type) {
+                case GAMMA -> 0.5 + u;
+                case BETA, RUNNING_MEAN -> u - 0.5;
+                case RUNNING_VAR -> 0.5 + 1.5 * u;
+                default -> 0.2 * u - 0.1;
+            };
         }
     }
 

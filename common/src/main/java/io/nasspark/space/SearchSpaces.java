@@ -1,5 +1,6 @@
 package io.nasspark.space;
 
+import io.nasspark.space.graft.GraftSpace;
 import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.space.nb201.Nb201Space;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /** Finds a search space by the name used in tables and on the command line. */
 public final class SearchSpaces {
 
-    /** Every space name, in the order help texts list them. */
+    /** Every space name, in the order help texts list them; grafting spaces are named by their base. */
     public static final List<String> NAMES = List.of("nb201", "mbconv", "mbconv-small");
 
     private SearchSpaces() {}
@@ -24,12 +25,19 @@ public final class SearchSpaces {
      * @throws IllegalArgumentException for an unknown name, or scales on a space without them
      */
     public static SearchSpace byName(String name, boolean withScales) {
+        if (name != null && name.startsWith(GraftSpace.PREFIX)) {
+            if (withScales) {
+                throw new IllegalArgumentException("space " + name + " has no channel scales");
+            }
+            return GraftSpace.named(name);
+        }
         SearchSpace space = switch (name == null ? "" : name) {
             case "nb201" -> new Nb201Space();
             case "mbconv" -> MbConvSpace.imagenet(withScales);
             case "mbconv-small" -> MbConvSpace.small(withScales);
             default -> throw new IllegalArgumentException(
-                    "unknown space '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+                    "unknown space '" + name + "' (known: " + String.join(", ", NAMES) + ", "
+                            + GraftSpace.PREFIX + "BASE)");
         };
         if (withScales && !(space instanceof MbConvSpace)) {
             throw new IllegalArgumentException("space " + name + " has no channel scales");

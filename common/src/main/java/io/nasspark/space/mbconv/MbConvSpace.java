@@ -284,12 +284,31 @@ public final class MbConvSpace extends GeneSpace {
 
     @Override
     public Layer network(Candidate c, int inputSize, int classes) {
+        return network(c, inputSize, classes, null);
+    }
+
+    /**
+     * The network with some MBConv blocks grafted (thesis §5.3.1): a grafted block loses its
+     * inner activations, so its convolutions can merge, and gains a ReLU6 at its end (§5.4.3,
+     * Fig. 5.10: MobileNetV2's blocks end linearly, and without any activation two grafted
+     * blocks in a row would be one linear map).
+     *
+     * @param keep per building block ({@link #graftableBlocks}), true to keep it non-linear;
+     *     null keeps every block
+     */
+    public Layer network(Candidate c, int inputSize, int classes, boolean[] keep) {
         check(c);
+        int blocks = graftableBlocks(c);
+        if (keep != null && keep.length != blocks) {
+            throw new IllegalArgumentException(name + ": " + blocks + " building blocks, " + keep.length
+                    + " grafting bits given");
+        }
         List<Layer> net = new ArrayList<>();
         net.add(Layer.Conv.of(3, layout.stemChannels(), 3, layout.stemStride()));
         net.add(new Layer.BatchNorm(layout.stemChannels()));
         net.add(Layer.Activation.RELU6);
-        net.add(mbconv(layout.stemChannels(), layout.firstChannels(), 3, 1, 1, 1.0));
+        int block = 0;
+        net.add(mbconv(layout.stemChannels(), layout.firstChannels(), 3, 1, 1, 1.0, grafted(keep, block++)));
         int in = layout.firstChannels();
         int l = 0;
         for (MbConvLayout.Stage stage : layout.stages()) {
@@ -298,7 +317,8 @@ public final class MbConvSpace extends GeneSpace {
                 MbConvOp op = op(c, l);
                 net.add(op.isSkip()
                         ? skip(in, stage.channels(), stride)
-                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale(c, l)));
+                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale(c, l),
+                                grafted(keep, block++)));
                 in = stage.channels();
                 l++;
             }
@@ -311,22 +331,70 @@ public final class MbConvSpace extends GeneSpace {
         return new Layer.Sequence(net);
     }
 
-    /** Inverted residual block of MobileNetV2: expand 1x1, depthwise KxK, project 1x1. */
-    static Layer mbconv(int in, int out, int kernel, int expansion, int stride, double scale) {
+    private static boolean grafted(boolean[] keep, int block) {
+        return keep != null && !keep[block];
+    }
+
+    /**
+     * The building blocks that have inner activations to graft: the fixed MBK3E1 block, then
+     * each searchable layer that is not a skip, in order.
+     */
+    public int graftableBlocks(Candidate c) {
+        check(c);
+        int blocks = 1;
+        for (int l = 0; l < layers; l++) {
+            blocks += op(c, l).isSkip() ? 0 : 1;
+        }
+        return blocks;
+    }
+
+    /** A name for each building block of {@link #graftableBlocks}, for messages and reports. */
+    public List<String> blockNames(Candidate c) {
+        List<String> names = new ArrayList<>();
+        names.add("MBK3E1 " + layout.stemChannels() + "->" + layout.firstChannels() + " (fixed first layer)");
+        int in = layout.firstChannels();
+        int l = 0;
+        for (MbConvLayout.Stage stage : layout.stages()) {
+            for (int r = 0; r < stage.repeat(); r++) {
+                MbConvOp op = op(c, l);
+                if (!op.isSkip()) {
+                    int stride = r == 0 ? stage.stride() : 1;
+                    names.add(op.token() + " " + in + "->" + stage.channels()
+                            + (stride > 1 ? " stride " + stride : "") + " (layer " + (l + 1) + ")");
+                }
+                in = stage.channels();
+                l++;
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Inverted residual block of MobileNetV2: expand 1x1, depthwise KxK, project 1x1; grafted,
+     * without the two inner ReLU6 and with one after the block.
+     */
+    static Layer mbconv(int in, int out, int kernel, int expansion, int stride, double scale, boolean grafted) {
         int hidden = expansion == 1 ? in : Math.max(1, (int) Math.round(in * expansion * scale));
         List<Layer> body = new ArrayList<>();
         if (expansion != 1) {
             body.add(Layer.Conv.of(in, hidden, 1, 1));
             body.add(new Layer.BatchNorm(hidden));
-            body.add(Layer.Activation.RELU6);
+            if (!grafted) {
+                body.add(Layer.Activation.RELU6);
+            }
         }
         body.add(Layer.Conv.depthwise(hidden, kernel, stride));
         body.add(new Layer.BatchNorm(hidden));
-        body.add(Layer.Activation.RELU6);
+        if (!grafted) {
+            body.add(Layer.Activation.RELU6);
+        }
         body.add(Layer.Conv.of(hidden, out, 1, 1));
         body.add(new Layer.BatchNorm(out));
         Layer block = new Layer.Sequence(body);
-        return stride == 1 && in == out ? new Layer.Residual(block, new Layer.Identity()) : block;
+        if (stride == 1 && in == out) {
+            block = new Layer.Residual(block, new Layer.Identity());
+        }
+        return grafted ? Layer.Sequence.of(block, Layer.Activation.RELU6) : block;
     }
 
     static Layer skip(int in, int out, int stride) {
