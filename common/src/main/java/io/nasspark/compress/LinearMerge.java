@@ -51,8 +51,22 @@ public final class LinearMerge {
      * @param linearBefore convolutions, BatchNorms and bias maps in the input
      * @param linearAfter the same in the merged network
      */
-    public record Result(Layer network, List<float[]> values, List<String> refusals,
+    public record Result(Layer network, List<float[]> values, List<Refusal> refusals,
             int linearBefore, int linearAfter) {}
+
+    /**
+     * Two linear layers in a row that stay apart.
+     *
+     * @param path where: {@code net}, then child indices and {@code body} / {@code shortcut}
+     * @param layer the second layer, in words
+     * @param reason why it cannot merge with the one before it
+     */
+    public record Refusal(String path, String layer, String reason) {
+        @Override
+        public String toString() {
+            return path + " (" + layer + "): kept apart from the layer before it, " + reason;
+        }
+    }
 
     /** Merges {@code network}, whose values are {@code values}, for inputs of {@code input}. */
     public static Result merge(Layer network, List<float[]> values, FeatureShape input) {
@@ -148,7 +162,7 @@ public final class LinearMerge {
 
     private static final class Walk {
         final Iterator<float[]> values;
-        final List<String> refusals = new ArrayList<>();
+        final List<Refusal> refusals = new ArrayList<>();
 
         Walk(Iterator<float[]> values) {
             this.values = values;
@@ -223,7 +237,7 @@ public final class LinearMerge {
                 if (why == null) {
                     run = run.then(conv);
                 } else {
-                    refusals.add(where + " (" + describe(inner) + "): kept apart from the layer before it, " + why);
+                    refusals.add(new Refusal(where, describe(inner), why));
                     parts.add(new Linear(run));
                     run = conv;
                 }
@@ -252,7 +266,7 @@ public final class LinearMerge {
                 if (why == null) {
                     return new Linear(b.conv().plus(s));
                 }
-                refusals.add(path + " (residual): shortcut kept as a branch, " + why);
+                refusals.add(new Refusal(path, "residual", "the shortcut stays a branch: " + why));
             }
             Piece kept = body == null ? new Group(List.of(), in) : body;
             return new Sum(kept, shortcut, out);

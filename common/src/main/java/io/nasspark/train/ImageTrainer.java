@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.nasspark.model.NetworkWeights;
 import io.nasspark.model.SeededWeights;
 import io.nasspark.util.Seeds;
 import java.util.Arrays;
@@ -144,6 +145,16 @@ public final class ImageTrainer implements AutoCloseable {
             Seeds.shuffle(order, new SplittableRandom(Seeds.mix(initSeed, epoch)));
         }
         return order;
+    }
+
+    /** Every parameter's current value, BatchNorm statistics included, in DJL's order. */
+    public List<float[]> values() {
+        return NetworkWeights.read(block);
+    }
+
+    /** Sets every parameter, as {@link #values()} lists them (say, a merged network's). */
+    public void load(List<float[]> values) {
+        NetworkWeights.write(block, values);
     }
 
     /** Top-1 and top-5 accuracy on {@code test}, in inference mode with gradients off. */

@@ -88,9 +88,10 @@ class LinearMergeTest {
                 Layer.Conv.of(4, 4, 3, 1), new Layer.BatchNorm(4));
         LinearMerge.Result r = checkedMerge(block, FeatureShape.image(4, 8), 5);
         assertEquals(1, r.refusals().size());
-        String refusal = r.refusals().get(0);
-        assertTrue(refusal.startsWith("net/2 (3x3 convolution 4->4)"), refusal);
-        assertTrue(refusal.contains("not exact at the image border"), refusal);
+        LinearMerge.Refusal refusal = r.refusals().get(0);
+        assertEquals("net/2", refusal.path());
+        assertEquals("3x3 convolution 4->4", refusal.layer());
+        assertTrue(refusal.reason().contains("not exact at the image border"), refusal.toString());
         assertEquals(2, r.linearAfter());
     }
 

@@ -395,10 +395,50 @@ public final class Tables {
             List.of("analysis", "grp"),
             "Pareto analyses per group: front size, hypervolume, knee, budgets");
 
+    /**
+     * One row per grafted candidate, device and protocol: what linear reparameterization
+     * made of it and how fast the original, grafted and merged networks run. The three
+     * latencies are also in {@code latency}: the original under {@code base_id}, the grafted
+     * network under {@code id}, the merged one under {@code id} with protocol
+     * {@code <protocol>+merged}.
+     */
+    public static final TableSchema REPARAMETERIZATIONS = new TableSchema(
+            "reparameterizations",
+            1,
+            new StructType(new StructField[] {
+                key("id", StringType, "grafted candidate id, as in architectures"),
+                key("input_size", IntegerType, "square input resolution in pixels"),
+                key("classes", IntegerType, "classifier outputs"),
+                key("device", StringType, "device profile label"),
+                key("protocol", StringType, "measurement protocol label"),
+                column("space", StringType, "grafting space name"),
+                column("arch", StringType, "grafting bits, 1 = block kept non-linear"),
+                column("base_id", StringType, "id of the original network (every block kept) in the same space"),
+                column("blocks", IntegerType, "building blocks of the base"),
+                column("grafted_blocks", IntegerType, "blocks grafted"),
+                column("linear_before", IntegerType, "convolutions, BatchNorms and bias maps before merging"),
+                column("linear_after", IntegerType, "the same after merging"),
+                column("refusals", StringType, "where consecutive linear layers were kept apart, and why"),
+                column("largest_error", DoubleType, "largest |merged - grafted| output on a random batch, with"
+                        + " random trained-like weights and BatchNorm statistics"),
+                column("largest_output", DoubleType, "largest |grafted| output on that batch, for scale"),
+                column("original_ms", DoubleType, "median latency of the original network, ms"),
+                column("grafted_ms", DoubleType, "median latency of the grafted network before merging, ms"),
+                column("merged_ms", DoubleType, "median latency of the merged network, ms"),
+                column("speedup", DoubleType, "original_ms / merged_ms"),
+                column("merge_speedup", DoubleType, "grafted_ms / merged_ms: what merging alone gives"),
+                column("status", StringType, "ok or failed"),
+                column("error", StringType, "why the candidate failed"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("id", "input_size", "classes", "device", "protocol"),
+            "grafted candidates merged by linear reparameterization, with original, grafted and merged latency");
+
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
         return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, TRAINING_RUNS, BATCH_LOSSES,
-                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, PARETO, PARETO_SUMMARY, RUNS);
+                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, PARETO, PARETO_SUMMARY, REPARAMETERIZATIONS, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

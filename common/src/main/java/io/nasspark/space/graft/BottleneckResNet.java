@@ -54,6 +54,14 @@ public record BottleneckResNet(String name, int stemChannels, List<Stage> stages
     }
 
     @Override
+    public List<String> layerNames() {
+        List<String> names = new ArrayList<>(List.of("stem convolution", "stem BatchNorm", "stem ReLU"));
+        names.addAll(blockNames());
+        names.addAll(List.of("pooling", "classifier"));
+        return names;
+    }
+
+    @Override
     public Layer network(boolean[] keep, int inputSize, int classes) {
         List<Layer> net = new ArrayList<>();
         net.add(Layer.Conv.of(3, stemChannels, 3, 1));

@@ -12,6 +12,9 @@ public interface GraftBase {
     /** A name per building block, in order; the space has one bit per entry. */
     List<String> blockNames();
 
+    /** A name per top-level layer of {@link #network} (stem parts, blocks, head), for messages. */
+    List<String> layerNames();
+
     /**
      * The network with the blocks whose {@code keep} bit is false grafted: their inner
      * activations gone, their last activation kept (or added, for blocks that end linearly).

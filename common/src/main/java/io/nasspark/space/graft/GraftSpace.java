@@ -177,6 +177,19 @@ public final class GraftSpace extends GeneSpace {
         return base.blockNames();
     }
 
+    /**
+     * {@code path} (a {@code LinearMerge} location such as {@code net/7/0/body/2}) with the
+     * top-level layer it falls in named, such as {@code MBK5E6 32->56 stride 2 (layer 5)}.
+     */
+    public String describe(String path) {
+        String[] parts = path.split("/");
+        List<String> names = base.layerNames();
+        if (parts.length < 2 || !parts[1].matches("\\d+") || Integer.parseInt(parts[1]) >= names.size()) {
+            return path;
+        }
+        return names.get(Integer.parseInt(parts[1])) + " at " + path;
+    }
+
     @Override
     public int defaultInputSize() {
         return base.defaultInputSize();

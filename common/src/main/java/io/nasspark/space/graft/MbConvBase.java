@@ -31,6 +31,11 @@ public record MbConvBase(MbConvSpace space, Candidate candidate) implements Graf
     }
 
     @Override
+    public List<String> layerNames() {
+        return space.layerNames(candidate);
+    }
+
+    @Override
     public Layer network(boolean[] keep, int inputSize, int classes) {
         return space.network(candidate, inputSize, classes, keep);
     }

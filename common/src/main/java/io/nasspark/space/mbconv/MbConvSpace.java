@@ -350,21 +350,40 @@ public final class MbConvSpace extends GeneSpace {
 
     /** A name for each building block of {@link #graftableBlocks}, for messages and reports. */
     public List<String> blockNames(Candidate c) {
+        return layerNames(c, true);
+    }
+
+    /** A name for each top-level layer of {@link #network}: stem, blocks, skip layers, head. */
+    public List<String> layerNames(Candidate c) {
+        return layerNames(c, false);
+    }
+
+    private List<String> layerNames(Candidate c, boolean blocksOnly) {
+        check(c);
         List<String> names = new ArrayList<>();
+        if (!blocksOnly) {
+            names.addAll(List.of("stem convolution", "stem BatchNorm", "stem ReLU6"));
+        }
         names.add("MBK3E1 " + layout.stemChannels() + "->" + layout.firstChannels() + " (fixed first layer)");
         int in = layout.firstChannels();
         int l = 0;
         for (MbConvLayout.Stage stage : layout.stages()) {
             for (int r = 0; r < stage.repeat(); r++) {
                 MbConvOp op = op(c, l);
+                int stride = r == 0 ? stage.stride() : 1;
+                String shape = in + "->" + stage.channels() + (stride > 1 ? " stride " + stride : "")
+                        + " (layer " + (l + 1) + ")";
                 if (!op.isSkip()) {
-                    int stride = r == 0 ? stage.stride() : 1;
-                    names.add(op.token() + " " + in + "->" + stage.channels()
-                            + (stride > 1 ? " stride " + stride : "") + " (layer " + (l + 1) + ")");
+                    names.add(op.token() + " " + shape);
+                } else if (!blocksOnly) {
+                    names.add("Skip " + shape);
                 }
                 in = stage.channels();
                 l++;
             }
+        }
+        if (!blocksOnly) {
+            names.addAll(List.of("head convolution", "head BatchNorm", "head ReLU6", "pooling", "classifier"));
         }
         return names;
     }

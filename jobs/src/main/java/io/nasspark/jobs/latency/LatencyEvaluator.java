@@ -18,7 +18,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /** Measures one stored candidate on the executor that runs it. */
-final class LatencyEvaluator implements CandidateEvaluator {
+public final class LatencyEvaluator implements CandidateEvaluator {
 
     private final LatencyProtocol protocol;
     private final String device;
@@ -39,18 +39,31 @@ final class LatencyEvaluator implements CandidateEvaluator {
 
     @Override
     public Row evaluate(Row candidate) {
-        DeviceProfile profile = DeviceProfile.current(protocol.threads());
-        if (!deviceGiven && !profile.label().equals(device)) {
-            throw new IllegalStateException("executor on " + profile.host() + " is '" + profile.label()
-                    + "', not the run's device '" + device + "'; give --device to group them anyway");
-        }
+        DeviceProfile profile = checkedProfile(protocol, device, deviceGiven);
         SearchSpace space = SearchSpaces.byName(candidate.getAs("space"));
         Candidate c = StoredCandidates.parse(space, candidate);
         int size = candidate.<Integer>getAs("input_size");
         LatencyMeter.Measurement m = LatencyMeter.measure(
                 space.network(c, size, candidate.<Integer>getAs("classes")), FeatureShape.image(3, size), protocol);
+        return measuredRow(common(candidate, Tables.OK, null), m, profile);
+    }
+
+    /**
+     * This executor's profile, refusing to measure on one that is not the run's device unless
+     * the user named the device.
+     */
+    public static DeviceProfile checkedProfile(LatencyProtocol protocol, String device, boolean deviceGiven) {
+        DeviceProfile profile = DeviceProfile.current(protocol.threads());
+        if (!deviceGiven && !profile.label().equals(device)) {
+            throw new IllegalStateException("executor on " + profile.host() + " is '" + profile.label()
+                    + "', not the run's device '" + device + "'; give --device to group them anyway");
+        }
+        return profile;
+    }
+
+    /** A {@code latency} row: {@code row}'s key and run columns with a measurement and profile. */
+    public static Row measuredRow(Map<String, Object> row, LatencyMeter.Measurement m, DeviceProfile profile) {
         LatencyStats s = m.stats();
-        Map<String, Object> row = common(candidate, Tables.OK, null);
         row.put("median_ms", s.median());
         row.put("p10_ms", s.p10());
         row.put("p90_ms", s.p90());
@@ -75,13 +88,20 @@ final class LatencyEvaluator implements CandidateEvaluator {
     }
 
     private Map<String, Object> common(Row candidate, String status, String error) {
+        return keyColumns(candidate.getAs("id"), candidate.getAs("input_size"), candidate.getAs("classes"),
+                candidate.getAs("space"), device, protocol, protocol.label(), status, error, runId);
+    }
+
+    /** The columns of a {@code latency} row that do not come from the measurement. */
+    public static Map<String, Object> keyColumns(String id, int inputSize, int classes, String space, String device,
+            LatencyProtocol protocol, String protocolLabel, String status, String error, String runId) {
         Map<String, Object> row = new HashMap<>();
-        row.put("id", candidate.getAs("id"));
-        row.put("input_size", candidate.getAs("input_size"));
-        row.put("classes", candidate.getAs("classes"));
+        row.put("id", id);
+        row.put("input_size", inputSize);
+        row.put("classes", classes);
         row.put("device", device);
-        row.put("protocol", protocol.label());
-        row.put("space", candidate.getAs("space"));
+        row.put("protocol", protocolLabel);
+        row.put("space", space);
         row.put("batch", protocol.batch());
         row.put("warmup", protocol.warmup());
         row.put("repeats", protocol.repeats());
