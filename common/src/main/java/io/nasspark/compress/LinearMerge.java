@@ -37,6 +37,12 @@ import java.util.List;
  */
 public final class LinearMerge {
 
+    /**
+     * Marks what was measured after merging: the suffix of a merged network's latency protocol
+     * and accuracy recipe labels, beside the same candidate's unmerged rows.
+     */
+    public static final String MERGED_SUFFIX = "+merged";
+
     /** DJL BatchNorm's default epsilon, which {@link DjlNetworkBuilder} uses. */
     static final double BATCH_NORM_EPSILON = 1e-5;
 

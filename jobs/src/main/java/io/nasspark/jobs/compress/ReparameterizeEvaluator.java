@@ -34,9 +34,6 @@ import org.apache.spark.sql.types.StructField;
  */
 final class ReparameterizeEvaluator implements CandidateEvaluator {
 
-    /** Protocol label suffix of a merged network's row in {@code latency}. */
-    static final String MERGED = "+merged";
-
     private final LatencyProtocol protocol;
     private final String device;
     private final boolean deviceGiven;
@@ -87,7 +84,7 @@ final class ReparameterizeEvaluator implements CandidateEvaluator {
         List<Row> latencyRows = List.of(
                 latencyRow(baseId, candidate, protocol.label(), original, profile),
                 latencyRow(id, candidate, protocol.label(), graftedTime, profile),
-                latencyRow(id, candidate, protocol.label() + MERGED, mergedTime, profile));
+                latencyRow(id, candidate, protocol.label() + LinearMerge.MERGED_SUFFIX, mergedTime, profile));
 
         row.put("linear_before", merged.linearBefore());
         row.put("linear_after", merged.linearAfter());

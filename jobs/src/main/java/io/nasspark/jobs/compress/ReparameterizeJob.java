@@ -3,6 +3,7 @@ package io.nasspark.jobs.compress;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
+import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.contract.CandidateSelection;
 import io.nasspark.jobs.contract.CandidateWork;
@@ -87,7 +88,7 @@ public final class ReparameterizeJob extends SparkJob {
                 .run(candidates, evaluator, "reparameterize", spec.commandLine().getErr());
         return new Outcome(r.evaluated(), r.summary("reparameterize", Tables.REPARAMETERIZATIONS.name())
                 + String.format(Locale.ROOT, "%n  device %s, protocol %s (merged: %s%s)", device, protocol.label(),
-                        protocol.label(), ReparameterizeEvaluator.MERGED)
+                        protocol.label(), LinearMerge.MERGED_SUFFIX)
                 + studyLines(spark, runId));
     }
 

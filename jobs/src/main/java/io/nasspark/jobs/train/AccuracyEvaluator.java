@@ -1,15 +1,22 @@
 package io.nasspark.jobs.train;
 
+import ai.djl.ndarray.types.Shape;
+import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.contract.CandidateEvaluator;
+import io.nasspark.model.FeatureShape;
 import io.nasspark.schema.Tables;
 import io.nasspark.train.DivergedException;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.ImageTrainer;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 
 /** Trains one candidate for the recipe's epochs and measures top-1 and top-5 on the test split. */
 final class AccuracyEvaluator implements CandidateEvaluator {
@@ -18,12 +25,29 @@ final class AccuracyEvaluator implements CandidateEvaluator {
     private final String task;
     private final int testImages;
     private final String runId;
+    private final boolean merge;
 
     AccuracyEvaluator(CandidateTraining training, String task, int testImages, String runId) {
+        this(training, task, testImages, runId, false);
+    }
+
+    /**
+     * @param merge also judge each trained network after linear reparameterization (train
+     *     first, then merge: thesis §5.4.3), writing it under the recipe label plus
+     *     {@link LinearMerge#MERGED_SUFFIX}
+     */
+    AccuracyEvaluator(CandidateTraining training, String task, int testImages, String runId, boolean merge) {
         this.training = training;
         this.task = task;
         this.testImages = testImages;
         this.runId = runId;
+        this.merge = merge;
+    }
+
+    @Override
+    public StructField[] extraColumns() {
+        return merge ? new StructField[] {DataTypes.createStructField("merged_rows",
+                DataTypes.createArrayType(Tables.ACCURACY.schema(), false), false)} : new StructField[0];
     }
 
     @Override
@@ -31,20 +55,48 @@ final class AccuracyEvaluator implements CandidateEvaluator {
         ImageBatches data = training.trainData(candidate);
         ImageBatches test = training.testData(candidate, testImages);
         Map<String, Object> row = common(candidate, Tables.OK, null);
+        List<Row> mergedRows = new ArrayList<>();
         long start = System.nanoTime();
         try (ImageTrainer trainer = training.trainer(candidate, data)) {
             for (int e = 0; e < training.recipe().epochs(); e++) {
                 trainer.epoch(data);
             }
-            row.put("train_seconds", ScoreEvaluator.seconds(start));
+            double seconds = ScoreEvaluator.seconds(start);
+            row.put("train_seconds", seconds);
             ImageTrainer.Accuracy acc = trainer.evaluate(test);
             row.put("top1", acc.top1());
             row.put("top5", acc.top5());
+            if (merge) {
+                mergedRows.add(mergedAccuracy(candidate, trainer.values(), data, test, seconds));
+            }
         } catch (DivergedException d) {
             row.put("status", Tables.DIVERGED);
             row.put("error", d.getMessage());
             row.put("train_seconds", ScoreEvaluator.seconds(start));
         }
+        return withMerged(Tables.ACCURACY.row(row), mergedRows);
+    }
+
+    private Row withMerged(Row row, List<Row> mergedRows) {
+        return merge ? CandidateEvaluator.withExtras(row, mergedRows) : row;
+    }
+
+    /** The trained network merged, judged on the same test images. */
+    private Row mergedAccuracy(Row candidate, List<float[]> values, ImageBatches data, ImageBatches test,
+            double seconds) {
+        Shape shape = data.inputShape();
+        FeatureShape input = new FeatureShape((int) shape.get(1), (int) shape.get(2), (int) shape.get(3));
+        LinearMerge.Result merged = LinearMerge.merge(training.network(candidate), values, input);
+        Map<String, Object> row = common(candidate, Tables.OK, null);
+        try (ImageTrainer trainer = training.trainer(merged.network(), candidate, data)) {
+            trainer.load(merged.values());
+            ImageTrainer.Accuracy acc = trainer.evaluate(test);
+            row.put("top1", acc.top1());
+            row.put("top5", acc.top5());
+        }
+        row.put("recipe", recipeLabel() + LinearMerge.MERGED_SUFFIX);
+        row.put("source", "trained, then merged");
+        row.put("train_seconds", seconds);
         return Tables.ACCURACY.row(row);
     }
 
@@ -55,7 +107,7 @@ final class AccuracyEvaluator implements CandidateEvaluator {
 
     @Override
     public Row failed(Row candidate, String error) {
-        return Tables.ACCURACY.row(common(candidate, Tables.FAILED, error));
+        return withMerged(Tables.ACCURACY.row(common(candidate, Tables.FAILED, error)), List.of());
     }
 
     private Map<String, Object> common(Row candidate, String status, String error) {

@@ -3,6 +3,7 @@ package io.nasspark.jobs.train;
 import io.nasspark.data.TinyTask;
 import io.nasspark.jobs.contract.StoredCandidates;
 import io.nasspark.model.DjlNetworkBuilder;
+import io.nasspark.model.Layer;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
@@ -63,9 +64,18 @@ final class CandidateTraining implements Serializable {
 
     /** A seeded trainer over the candidate's freshly built network. */
     ImageTrainer trainer(Row candidate, ImageBatches data) {
+        return trainer(network(candidate), candidate, data);
+    }
+
+    /** A seeded trainer over {@code network} (say, the candidate's after merging). */
+    ImageTrainer trainer(Layer network, Row candidate, ImageBatches data) {
+        return new ImageTrainer(DjlNetworkBuilder.build(network), data, recipe, initSeed(candidate), threads);
+    }
+
+    /** The candidate's network. */
+    Layer network(Row candidate) {
         SearchSpace space = SearchSpaces.byName(candidate.getAs("space"));
         Candidate c = StoredCandidates.parse(space, candidate);
-        return new ImageTrainer(DjlNetworkBuilder.build(space.network(c, candidate.<Integer>getAs("input_size"),
-                candidate.<Integer>getAs("classes"))), data, recipe, initSeed(candidate), threads);
+        return space.network(c, candidate.<Integer>getAs("input_size"), candidate.<Integer>getAs("classes"));
     }
 }

@@ -1,17 +1,22 @@
 package io.nasspark.jobs.train;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 
+import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.contract.CandidateSelection;
 import io.nasspark.jobs.contract.CandidateWork;
 import io.nasspark.jobs.contract.WorkOptions;
+import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.train.TrainingRecipe;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +40,11 @@ public final class TrainAccuracyJob extends SparkJob {
     @Option(names = "--test-images", paramLabel = "N", defaultValue = "0",
             description = "Judge on the first N test images, 0 for all (default: ${DEFAULT-VALUE}).")
     int testImages;
+
+    @Option(names = "--merge",
+            description = "Also judge each trained network after linear reparameterization (train first, then merge;"
+                    + " BatchNorms folded, grafted blocks merged), under recipe <recipe>+merged.")
+    boolean merge;
 
     private TrainingRecipe recipe;
     private int classes;
@@ -60,14 +70,33 @@ public final class TrainAccuracyJob extends SparkJob {
         String task = TrainingData.task(training.dataset());
         int threads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         AccuracyEvaluator evaluator = new AccuracyEvaluator(new CandidateTraining(training.dataset(), recipe, threads),
-                task, testImages, runId);
+                task, testImages, runId, merge);
         Dataset<Row> candidates = TrainingJobs.matchingClasses(selection.select(spark), classes, training.dataset())
                 .withColumn("task", lit(task))
                 .withColumn("recipe", lit(evaluator.recipeLabel()));
-        CandidateWork.Result r = new CandidateWork(spark, Tables.ACCURACY, work).batchPerCore(2)
-                .run(candidates, evaluator, "train-accuracy", spec.commandLine().getErr());
+        CandidateWork work = new CandidateWork(spark, Tables.ACCURACY, this.work).batchPerCore(2);
+        if (merge) {
+            work.alsoWriting(Tables.ACCURACY, rows -> rows.select(explode(col("merged_rows")).as("m")).select("m.*"));
+        }
+        CandidateWork.Result r = work.run(candidates, evaluator, "train-accuracy", spec.commandLine().getErr());
         return new Outcome(r.evaluated(), r.summary("train-accuracy", Tables.ACCURACY.name())
                 + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, evaluator.recipeLabel())
-                + TrainingJobs.accuracyLine(spark, runId));
+                + TrainingJobs.accuracyLine(spark, runId)
+                + (merge ? mergedLine(spark, runId, evaluator.recipeLabel()) : ""));
+    }
+
+    /** How the merged networks' accuracy compares with the trained ones' in this run. */
+    private static String mergedLine(SparkSession spark, String runId, String recipe) {
+        Dataset<Row> rows = new TableStore(spark).read(Tables.ACCURACY)
+                .where(col("run_id").equalTo(runId).and(col("status").equalTo(Tables.OK)));
+        Row r = rows.where(col("recipe").equalTo(recipe)).select(col("id"), col("top1").as("trained"))
+                .join(rows.where(col("recipe").equalTo(recipe + LinearMerge.MERGED_SUFFIX))
+                        .select(col("id"), col("top1").as("merged")), "id")
+                .agg(functions.count("*"), functions.sum(functions.when(col("trained").equalTo(col("merged")), 1)
+                        .otherwise(0)), functions.max(functions.abs(col("trained").minus(col("merged")))))
+                .first();
+        return r.getLong(0) == 0 ? "" : String.format(Locale.ROOT, "%n  merged (recipe %s%s): same top-1 for %d of"
+                + " %d candidates, largest difference %.2f points", recipe, LinearMerge.MERGED_SUFFIX, r.getLong(1),
+                r.getLong(0), r.getDouble(2));
     }
 }

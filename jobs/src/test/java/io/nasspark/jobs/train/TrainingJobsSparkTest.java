@@ -158,6 +158,29 @@ class TrainingJobsSparkTest extends SparkTestBase {
     }
 
     @Test
+    void trainFirstThenMergeKeepsTheAccuracy() {
+        assertEquals(0, nas("sample --space graft:resnet-small --count 2 --input-size 16 --seed 3").code());
+        CliRun acc = nas("train-accuracy --space graft:resnet-small --input-size 16 --limit-images 256 --batch 32"
+                + " --epochs 1 --test-images 200 --merge");
+        assertEquals(0, acc.code(), acc.err());
+        assertTrue(acc.out().contains("2 evaluated (2 ok, 0 failed)"), acc.out());
+        assertTrue(acc.out().contains("same top-1 for"), acc.out());
+        List<Row> rows = spark.sql("SELECT t.top1, m.top1, m.source FROM " + table("accuracy") + " t JOIN "
+                + table("accuracy") + " m ON t.id = m.id AND m.recipe = concat(t.recipe, '+merged')").collectAsList();
+        assertEquals(2, rows.size());
+        for (Row r : rows) {
+            assertTrue(r.getDouble(0) > 10, "trained at all: " + r);
+            // same network up to float rounding: at most one of 200 test images may flip
+            assertTrue(Math.abs(r.getDouble(0) - r.getDouble(1)) <= 0.5, r.toString());
+            assertEquals("trained, then merged", r.getString(2));
+        }
+        CliRun again = nas("train-accuracy --space graft:resnet-small --input-size 16 --limit-images 256 --batch 32"
+                + " --epochs 1 --test-images 200 --merge");
+        assertTrue(again.out().contains("0 evaluated"), again.out());
+        assertEquals(4, spark.sql("SELECT * FROM " + table("accuracy")).count());
+    }
+
+    @Test
     void badInputIsRefusedWithTheReason() throws Exception {
         assertEquals(0, nas("sample --space nb201 --count 1 --input-size 16 --seed 6").code());
         CliRun missing = nas(SCORE + " --dataset " + tmp.resolve("nowhere"));
