@@ -96,6 +96,18 @@ class LinearMergeTest {
     }
 
     @Test
+    void graftedBasicBlocksAreKeptAsTheyAreAndNamed() {
+        GraftSpace space = (GraftSpace) SearchSpaces.byName("graft:resnet-basic-small");
+        Candidate c = space.parse("011111");
+        LinearMerge.Result r = checkedMerge(space.network(c, 16, 10), FeatureShape.image(3, 16), 6);
+        // one refusal: the body stays two convolutions, so its residual stays a sum
+        assertEquals(1, r.refusals().size(), r.refusals().toString());
+        LinearMerge.Refusal pair = r.refusals().get(0);
+        assertEquals("basic block 32->32 (stage 1, block 1) at net/3/0/body/2", space.describe(pair.path()));
+        assertTrue(pair.reason().contains("not exact at the image border"), pair.reason());
+    }
+
+    @Test
     void randomGraftedNetworksMergeToTheSameOutputs() {
         double largest = 0;
         for (String name : List.of("graft:resnet-small", "graft:mbconv-small")) {

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Its name carries the base: {@code graft:mbconv-small} (every layer MBK3E6, MobileNetV2's
  * choice), {@code graft:mbconv-small:ARCH} for any candidate of that space, the same for
- * {@code mbconv}, and {@code graft:resnet-small} (a bottleneck ResNet).
+ * {@code mbconv}, {@code graft:resnet-small} (a bottleneck ResNet) and
+ * {@code graft:resnet-basic-small} (basic blocks, whose grafted 3x3 pairs do not merge).
  */
 public final class GraftSpace extends GeneSpace {
 
@@ -44,13 +45,15 @@ public final class GraftSpace extends GeneSpace {
             throw new IllegalArgumentException("not a grafting space: " + name);
         }
         String baseName = name.substring(PREFIX.length());
-        if (baseName.equals(BottleneckResNet.SMALL.name())) {
-            return new GraftSpace(BottleneckResNet.SMALL);
+        for (ResNetBase resnet : List.of(ResNetBase.SMALL, ResNetBase.BASIC_SMALL)) {
+            if (baseName.equals(resnet.name())) {
+                return new GraftSpace(resnet);
+            }
         }
         int colon = baseName.indexOf(':');
         String spaceName = colon < 0 ? baseName : baseName.substring(0, colon);
         if (!spaceName.equals("mbconv") && !spaceName.equals("mbconv-small")) {
-            throw new IllegalArgumentException("unknown grafting base '" + baseName + "' (known: resnet-small,"
+            throw new IllegalArgumentException("unknown grafting base '" + baseName + "' (known: resnet-small, resnet-basic-small,"
                     + " mbconv-small, mbconv, or mbconv-small:ARCH / mbconv:ARCH for any candidate)");
         }
         MbConvSpace space = (MbConvSpace) SearchSpaces.byName(spaceName);

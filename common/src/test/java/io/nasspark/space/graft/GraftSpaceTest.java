@@ -32,6 +32,7 @@ class GraftSpaceTest {
         assertEquals("graft:mbconv-small", SearchSpaces.byName("graft:mbconv-small:" + arch).name());
         assertEquals(22, ((GraftSpace) SearchSpaces.byName("graft:mbconv-small")).genes());
         assertEquals(9, ((GraftSpace) SearchSpaces.byName("graft:resnet-small")).genes());
+        assertEquals(6, ((GraftSpace) SearchSpaces.byName("graft:resnet-basic-small")).genes());
     }
 
     @Test
