@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
+import io.nasspark.jobs.SyntheticPairs;
 import io.nasspark.predict.Predictors;
 import io.nasspark.predict.meta.MetaMlpPredictor;
 import io.nasspark.schema.IcebergCatalog;
@@ -71,37 +72,9 @@ class MetaPredictorJobsSparkTest extends SparkTestBase {
         assertTrue(tooMany.err().contains("7000"), tooMany.err());
     }
 
-    /** Accuracy rows whose top-1 is level + spread * tanh(a fixed score of the one-hot encoding). */
     private static void writePairs(SearchSpace space, List<Row> candidates, String task, double level, double spread,
             boolean oneNaN) {
-        double[] effect = new double[space.oneHot(space.parse(candidates.get(0).getAs("arch"))).length];
-        SplittableRandom rng = new SplittableRandom(42);
-        for (int i = 0; i < effect.length; i++) {
-            effect[i] = rng.nextGaussian();
-        }
-        SplittableRandom noise = new SplittableRandom(task.hashCode());
-        List<Row> rows = new ArrayList<>();
-        for (Row c : candidates) {
-            float[] x = space.oneHot(space.parse(c.getAs("arch")));
-            double s = 0;
-            for (int i = 0; i < x.length; i++) {
-                s += effect[i] * x[i];
-            }
-            Map<String, Object> row = new HashMap<>();
-            row.put("id", c.getAs("id"));
-            row.put("input_size", c.getAs("input_size"));
-            row.put("classes", c.getAs("classes"));
-            row.put("task", task);
-            row.put("recipe", "synthetic");
-            row.put("space", space.name());
-            row.put("top1", oneNaN && rows.isEmpty() ? Double.NaN
-                    : level + spread * (Math.tanh(s / 2) + 0.05 * noise.nextGaussian()));
-            row.put("status", Tables.OK);
-            row.put("source", "test");
-            row.put("created_at", Timestamp.from(Instant.now()));
-            rows.add(Tables.ACCURACY.row(row));
-        }
-        new TableStore(spark).merge(Tables.ACCURACY, spark.createDataFrame(rows, Tables.ACCURACY.schema()));
+        SyntheticPairs.write(spark, space, candidates, task, level, spread, oneNaN);
     }
 
     @Test
