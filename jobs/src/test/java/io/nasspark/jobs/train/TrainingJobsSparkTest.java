@@ -160,7 +160,7 @@ class TrainingJobsSparkTest extends SparkTestBase {
     @Test
     void trainFirstThenMergeKeepsTheAccuracy() {
         assertEquals(0, nas("sample --space graft:resnet-small --count 2 --input-size 16 --seed 3").code());
-        CliRun acc = nas("train-accuracy --space graft:resnet-small --input-size 16 --limit-images 128 --batch 32"
+        CliRun acc = nas("train-accuracy --space graft:resnet-small --input-size 16 --limit-images 256 --batch 32"
                 + " --epochs 1 --test-images 200 --merge");
         assertEquals(0, acc.code(), acc.err());
         assertTrue(acc.out().contains("2 evaluated (2 ok, 0 failed)"), acc.out());
@@ -174,7 +174,7 @@ class TrainingJobsSparkTest extends SparkTestBase {
             assertTrue(Math.abs(r.getDouble(0) - r.getDouble(1)) <= 0.5, r.toString());
             assertEquals("trained, then merged", r.getString(2));
         }
-        CliRun again = nas("train-accuracy --space graft:resnet-small --input-size 16 --limit-images 128 --batch 32"
+        CliRun again = nas("train-accuracy --space graft:resnet-small --input-size 16 --limit-images 256 --batch 32"
                 + " --epochs 1 --test-images 200 --merge");
         assertTrue(again.out().contains("0 evaluated"), again.out());
         assertEquals(4, spark.sql("SELECT * FROM " + table("accuracy")).count());
