@@ -108,6 +108,16 @@ class LinearMergeTest {
     }
 
     @Test
+    void cellNetworksFoldTheirBatchNormsToo() {
+        // nb201: DAG cells with ReLU-conv-BN edges, pooling, zero edges and residual reductions
+        var space = SearchSpaces.byName("nb201");
+        Candidate c = space.parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
+        LinearMerge.Result r = checkedMerge(space.network(c, 8, 10), FeatureShape.image(3, 8), 8);
+        assertEquals(List.of(), r.refusals());
+        assertTrue(r.linearAfter() < r.linearBefore(), r.linearBefore() + " -> " + r.linearAfter());
+    }
+
+    @Test
     void randomGraftedNetworksMergeToTheSameOutputs() {
         double largest = 0;
         for (String name : List.of("graft:resnet-small", "graft:mbconv-small")) {
