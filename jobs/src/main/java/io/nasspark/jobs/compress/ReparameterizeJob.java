@@ -105,21 +105,26 @@ public final class ReparameterizeJob extends SparkJob {
         DescriptiveStatistics mergeSpeedup = new DescriptiveStatistics();
         double[] grafted = new double[rows.size()];
         double worstRelative = 0;
-        long withRefusals = 0;
+        java.util.Set<String> refusals = new java.util.TreeSet<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             grafted[i] = row.getInt(0);
             speedup.addValue(row.getDouble(1));
             mergeSpeedup.addValue(row.getDouble(2));
             worstRelative = Math.max(worstRelative, row.getDouble(3) / Math.max(1, row.getDouble(4)));
-            withRefusals += row.isNullAt(5) ? 0 : 1;
+            if (!row.isNullAt(5)) {
+                refusals.addAll(List.of(row.getString(5).split("; ")));
+            }
         }
         String correlation = rows.size() < 3 ? "n/a" : String.format(Locale.ROOT, "%.3f",
                 new SpearmansCorrelation().correlation(grafted, speedup.getValues()));
+        String kept = refusals.stream().limit(3).map(r -> String.format(Locale.ROOT, "%n    %s", r))
+                .collect(java.util.stream.Collectors.joining());
         return String.format(Locale.ROOT, "%n  speed-up original/merged: median %.2fx (p10 %.2fx, p90 %.2fx);"
                         + " grafted/merged (merging alone): median %.2fx%n  Spearman rho(grafted blocks, speed-up) %s;"
-                        + " largest relative output error %.2g; candidates with layers kept apart: %d",
+                        + " largest relative output error %.2g%n  blocks kept as they are: %d%s%s",
                 speedup.getPercentile(50), speedup.getPercentile(10), speedup.getPercentile(90),
-                mergeSpeedup.getPercentile(50), correlation, worstRelative, withRefusals);
+                mergeSpeedup.getPercentile(50), correlation, worstRelative, refusals.size(), kept,
+                refusals.size() > 3 ? String.format(Locale.ROOT, "%n    … (all in reparameterizations.refusals)") : "");
     }
 }

@@ -69,6 +69,21 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
     }
 
     @Test
+    void blocksThatCannotMergeAreKeptAndNamed() {
+        assertEquals(0, nas("sample --space graft:resnet-basic-small --count 2 --seed 1 --input-size 16").code());
+        CliRun r = nas("reparameterize --space graft:resnet-basic-small " + QUICK);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(2 ok, 0 failed)"), r.out());
+        assertTrue(r.out().matches("(?s).*basic block \\d+->\\d+.* \\(stage \\d, block \\d\\) at net/\\d+/0/body/2"
+                + " \\(3x3 convolution \\d+->\\d+\\): kept as it is, a 3x3 convolution after a 3x3 one.*"), r.out());
+        for (Row row : spark.sql("SELECT grafted_blocks, refusals, largest_error, largest_output FROM "
+                + IcebergCatalog.qualified("reparameterizations")).collectAsList()) {
+            assertEquals(row.getInt(0), row.isNullAt(1) ? 0 : row.getString(1).split("; ").length, row.toString());
+            assertTrue(row.getDouble(2) / Math.max(1, row.getDouble(3)) < 1e-4, "still the same output: " + row);
+        }
+    }
+
+    @Test
     void refusesSpacesThatAreNotGrafting() {
         CliRun r = nas("reparameterize --space nb201");
         assertEquals(2, r.code());
