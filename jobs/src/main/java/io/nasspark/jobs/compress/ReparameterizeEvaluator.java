@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -103,7 +104,7 @@ final class ReparameterizeEvaluator implements CandidateEvaluator {
     static String refusalText(GraftSpace space, List<LinearMerge.Refusal> refusals) {
         return refusals.stream()
                 .map(r -> space.describe(r.path()) + " (" + r.layer() + "): kept as it is, " + r.reason())
-                .collect(java.util.stream.Collectors.joining("; "));
+                .collect(Collectors.joining("; "));
     }
 
     private Row latencyRow(String id, Row candidate, String protocolLabel, LatencyMeter.Measurement m,

@@ -17,6 +17,9 @@ import io.nasspark.space.graft.GraftSpace;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.apache.spark.sql.Dataset;
@@ -105,7 +108,7 @@ public final class ReparameterizeJob extends SparkJob {
         DescriptiveStatistics mergeSpeedup = new DescriptiveStatistics();
         double[] grafted = new double[rows.size()];
         double worstRelative = 0;
-        java.util.Set<String> refusals = new java.util.TreeSet<>();
+        Set<String> refusals = new TreeSet<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             grafted[i] = row.getInt(0);
@@ -119,7 +122,7 @@ public final class ReparameterizeJob extends SparkJob {
         String correlation = rows.size() < 3 ? "n/a" : String.format(Locale.ROOT, "%.3f",
                 new SpearmansCorrelation().correlation(grafted, speedup.getValues()));
         String kept = refusals.stream().limit(3).map(r -> String.format(Locale.ROOT, "%n    %s", r))
-                .collect(java.util.stream.Collectors.joining());
+                .collect(Collectors.joining());
         return String.format(Locale.ROOT, "%n  speed-up original/merged: median %.2fx (p10 %.2fx, p90 %.2fx);"
                         + " grafted/merged (merging alone): median %.2fx%n  Spearman rho(grafted blocks, speed-up) %s;"
                         + " largest relative output error %.2g%n  blocks kept as they are: %d%s%s",
