@@ -42,6 +42,16 @@ public abstract class SparkTestBase {
                 "spark.local.dir", WAREHOUSE.resolve("spark-local").toString()));
     }
 
+    /** {@code nas ARGS --tables WAREHOUSE} in this JVM, the arguments split at spaces. */
+    protected static CliRun nas(String args) {
+        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
+    }
+
+    /** A table's name in the catalog, for SQL. */
+    protected static String table(String name) {
+        return IcebergCatalog.qualified(name);
+    }
+
     protected static void drop(TableSchema... tables) {
         for (TableSchema t : tables.length == 0 ? Tables.all().toArray(TableSchema[]::new) : tables) {
             spark.sql("DROP TABLE IF EXISTS " + IcebergCatalog.qualified(t.name()) + " PURGE");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
-import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.graft.GraftSpace;
 import java.util.List;
@@ -27,10 +26,6 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
         drop();
     }
 
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
-    }
-
     @Test
     void mergesMeasuresAndRecordsTheRelationOnce() {
         assertEquals(0, nas("sample --space graft:resnet-small --count 3 --seed 2 --input-size 16").code());
@@ -40,7 +35,7 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
                 first.out());
         assertTrue(first.out().contains("Spearman rho(grafted blocks, speed-up)"), first.out());
 
-        List<Row> rows = spark.sql("SELECT * FROM " + IcebergCatalog.qualified("reparameterizations")).collectAsList();
+        List<Row> rows = spark.sql("SELECT * FROM " + table("reparameterizations")).collectAsList();
         assertEquals(3, rows.size());
         GraftSpace space = (GraftSpace) SearchSpaces.byName("graft:resnet-small");
         String baseId = space.id(space.original());
@@ -57,15 +52,15 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
             assertEquals(ratio, r.<Double>getAs("speedup"), 1e-9);
         }
         // the original once, each candidate as grafted and as merged
-        assertEquals(7L, spark.sql("SELECT * FROM " + IcebergCatalog.qualified("latency")).count());
-        assertEquals(3L, spark.sql("SELECT * FROM " + IcebergCatalog.qualified("latency") + " WHERE protocol = 'b1-w1-r3-t1+merged'")
+        assertEquals(7L, spark.sql("SELECT * FROM " + table("latency")).count());
+        assertEquals(3L, spark.sql("SELECT * FROM " + table("latency") + " WHERE protocol = 'b1-w1-r3-t1+merged'")
                 .count());
-        assertEquals(1L, spark.sql("SELECT * FROM " + IcebergCatalog.qualified("latency") + " WHERE id = '" + baseId + "'").count());
+        assertEquals(1L, spark.sql("SELECT * FROM " + table("latency") + " WHERE id = '" + baseId + "'").count());
 
         CliRun again = nas("reparameterize --space graft:resnet-small " + QUICK);
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("3 already in reparameterizations, 0 evaluated"), again.out());
-        assertEquals(7L, spark.sql("SELECT * FROM " + IcebergCatalog.qualified("latency")).count());
+        assertEquals(7L, spark.sql("SELECT * FROM " + table("latency")).count());
     }
 
     @Test
@@ -77,7 +72,7 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
         assertTrue(r.out().matches("(?s).*basic block \\d+->\\d+.* \\(stage \\d, block \\d\\) at net/\\d+/0/body/2"
                 + " \\(3x3 convolution \\d+->\\d+\\): kept as it is, a 3x3 convolution after a 3x3 one.*"), r.out());
         for (Row row : spark.sql("SELECT grafted_blocks, refusals, largest_error, largest_output FROM "
-                + IcebergCatalog.qualified("reparameterizations")).collectAsList()) {
+                + table("reparameterizations")).collectAsList()) {
             assertEquals(row.getInt(0), row.isNullAt(1) ? 0 : row.getString(1).split("; ").length, row.toString());
             assertTrue(row.getDouble(2) / Math.max(1, row.getDouble(3)) < 1e-4, "still the same output: " + row);
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.jobs.CliRun;
-import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.Tables;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -24,10 +23,6 @@ class MeasureLatencyJobSparkTest extends SparkTestBase {
     @BeforeEach
     void emptyTables() {
         drop();
-    }
-
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
     }
 
     @Test
@@ -88,9 +83,5 @@ class MeasureLatencyJobSparkTest extends SparkTestBase {
         CliRun none = nas("measure-latency --space mbconv-small");
         assertEquals(2, none.code());
         assertTrue(none.err().contains("no stored candidates match the selection"), none.err());
-    }
-
-    private static String table(String name) {
-        return IcebergCatalog.qualified(name);
     }
 }

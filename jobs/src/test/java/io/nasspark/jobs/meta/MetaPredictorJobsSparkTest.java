@@ -8,7 +8,6 @@ import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.jobs.SyntheticPairs;
 import io.nasspark.predict.Predictors;
 import io.nasspark.predict.meta.MetaMlpPredictor;
-import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.space.SearchSpace;
@@ -36,14 +35,6 @@ class MetaPredictorJobsSparkTest extends SparkTestBase {
     @BeforeEach
     void emptyTables() {
         drop();
-    }
-
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
-    }
-
-    private static String table(String name) {
-        return IcebergCatalog.qualified(name);
     }
 
     @Test

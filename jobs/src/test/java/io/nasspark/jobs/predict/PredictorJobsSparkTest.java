@@ -35,10 +35,6 @@ class PredictorJobsSparkTest extends SparkTestBase {
     /** The latencies written for device a and device b, candidate by candidate. */
     private static final double[][] WRITTEN = new double[2][200];
 
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
-    }
-
     @BeforeAll
     static void importTwoDevices() throws Exception {
         drop();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.jobs.SyntheticPairs;
-import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
 import java.util.List;
@@ -26,14 +25,6 @@ class DominoExplorationSparkTest extends SparkTestBase {
     @BeforeEach
     void emptyTables() {
         drop();
-    }
-
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
-    }
-
-    private static String table(String name) {
-        return IcebergCatalog.qualified(name);
     }
 
     @Test

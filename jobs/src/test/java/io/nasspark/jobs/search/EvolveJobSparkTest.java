@@ -43,10 +43,6 @@ class EvolveJobSparkTest extends SparkTestBase {
                         "'test' AS run_id", "current_timestamp() AS created_at"));
     }
 
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
-    }
-
     private static List<String> generations(String searchId) {
         return spark.sql("SELECT generation, id, fitness, evaluated, in_population, population_rank FROM "
                 + IcebergCatalog.qualified("search_generations") + " WHERE search_id = '" + searchId

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.NasProcess;
 import io.nasspark.jobs.SparkTestBase;
-import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.Tables;
 import io.nasspark.train.Proxies;
 import java.nio.file.Files;
@@ -37,14 +36,6 @@ class TrainingJobsSparkTest extends SparkTestBase {
     @BeforeEach
     void emptyTables() {
         drop();
-    }
-
-    private static CliRun nas(String args) {
-        return CliRun.nas((args + " --tables " + WAREHOUSE).split(" "));
-    }
-
-    private static String table(String name) {
-        return IcebergCatalog.qualified(name);
     }
 
     @Test
