@@ -33,10 +33,18 @@ public abstract class GeneSpace implements SearchSpace {
         this.searched = searched.clone();
     }
 
-    private static boolean[] all(int n) {
+    /** {@code n} genes all searched. */
+    protected static boolean[] all(int n) {
         boolean[] b = new boolean[n];
         Arrays.fill(b, true);
         return b;
+    }
+
+    /** {@code n} copies of {@code value}: a uniform arity or default. */
+    protected static int[] filled(int n, int value) {
+        int[] a = new int[n];
+        Arrays.fill(a, value);
+        return a;
     }
 
     /** The number of genes a candidate drawn from this space has. */

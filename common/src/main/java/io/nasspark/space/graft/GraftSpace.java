@@ -7,7 +7,6 @@ import io.nasspark.space.GeneSpace;
 import io.nasspark.space.GraphEncoding;
 import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvSpace;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,7 +29,7 @@ public final class GraftSpace extends GeneSpace {
     private final String name;
 
     public GraftSpace(GraftBase base) {
-        super(twos(base.blockNames().size()), ones(base.blockNames().size()), all(base.blockNames().size()));
+        super(filled(base.blockNames().size(), 2), filled(base.blockNames().size(), 1), all(base.blockNames().size()));
         this.base = base;
         this.name = PREFIX + base.name();
     }
@@ -61,24 +60,6 @@ public final class GraftSpace extends GeneSpace {
                 : new MbConvBase(space, space.parse(baseName.substring(colon + 1))));
     }
 
-    private static int[] twos(int n) {
-        int[] a = new int[n];
-        Arrays.fill(a, 2);
-        return a;
-    }
-
-    private static int[] ones(int n) {
-        int[] a = new int[n];
-        Arrays.fill(a, 1);
-        return a;
-    }
-
-    private static boolean[] all(int n) {
-        boolean[] b = new boolean[n];
-        Arrays.fill(b, true);
-        return b;
-    }
-
     @Override
     public String name() {
         return name;
@@ -95,7 +76,7 @@ public final class GraftSpace extends GeneSpace {
 
     /** The base network itself: every block kept. */
     public Candidate original() {
-        return new Candidate(name, ones(genes()));
+        return new Candidate(name, filled(genes(), 1));
     }
 
     /** Blocks grafted in {@code c}. */

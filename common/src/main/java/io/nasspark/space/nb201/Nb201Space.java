@@ -6,7 +6,6 @@ import io.nasspark.space.Candidate;
 import io.nasspark.space.GeneSpace;
 import io.nasspark.space.GraphEncoding;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -234,11 +233,5 @@ public final class Nb201Space extends GeneSpace {
         Layer shortcut = Layer.Sequence.of(
                 new Layer.AvgPool(2, 2, 0, true), Layer.Conv.of(in, out, 1, 1));
         return new Layer.Residual(body, shortcut);
-    }
-
-    private static int[] filled(int n, int value) {
-        int[] a = new int[n];
-        Arrays.fill(a, value);
-        return a;
     }
 }
