@@ -25,7 +25,6 @@ import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,9 +80,7 @@ public final class ReparameterizeJob extends SparkJob {
     protected Outcome run(SparkSession spark, String runId) {
         LatencyProtocol protocol = latency.protocol(spark);
         String device = latency.device(protocol);
-        Dataset<Row> candidates = selection.select(spark)
-                .withColumn("device", functions.lit(device))
-                .withColumn("protocol", functions.lit(protocol.label()));
+        Dataset<Row> candidates = latency.keyed(selection.select(spark), protocol);
         ReparameterizeEvaluator evaluator = new ReparameterizeEvaluator(protocol, device, latency.deviceGiven(), seed,
                 runId);
         CandidateWork.Result r = new CandidateWork(spark, Tables.REPARAMETERIZATIONS, work).batchPerCore(4)

@@ -5,7 +5,10 @@ import io.nasspark.latency.LatencyProtocol;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import picocli.CommandLine.Option;
 
 /** The measurement protocol and device options of every job that measures latency. */
@@ -81,6 +84,12 @@ public final class LatencyOptions {
     /** The device label rows are keyed by: the one given, else this machine's profile. */
     public String device(LatencyProtocol protocol) {
         return device != null ? device : DeviceProfile.current(protocol.threads()).label();
+    }
+
+    /** {@code selected} with the {@code device} and {@code protocol} key columns of this run. */
+    public Dataset<Row> keyed(Dataset<Row> selected, LatencyProtocol protocol) {
+        return selected.withColumn("device", functions.lit(device(protocol)))
+                .withColumn("protocol", functions.lit(protocol.label()));
     }
 
     /** Whether the user named the device (executors then measure whatever they are). */

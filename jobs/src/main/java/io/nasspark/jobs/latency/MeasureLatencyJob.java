@@ -52,9 +52,7 @@ public final class MeasureLatencyJob extends SparkJob {
     protected Outcome run(SparkSession spark, String runId) {
         LatencyProtocol p = latency.protocol(spark);
         String label = latency.device(p);
-        Dataset<Row> candidates = selection.select(spark)
-                .withColumn("device", functions.lit(label))
-                .withColumn("protocol", functions.lit(p.label()));
+        Dataset<Row> candidates = latency.keyed(selection.select(spark), p);
         CandidateWork.Result r = new CandidateWork(spark, Tables.LATENCY, work).run(candidates,
                 new LatencyEvaluator(p, label, latency.deviceGiven(), runId), "measure-latency",
                 spec.commandLine().getErr());
