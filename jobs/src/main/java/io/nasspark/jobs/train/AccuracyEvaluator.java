@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.contract.CandidateEvaluator;
 import io.nasspark.model.FeatureShape;
+import io.nasspark.model.Layer;
 import io.nasspark.schema.Tables;
 import io.nasspark.train.DivergedException;
 import io.nasspark.train.ImageBatches;
@@ -56,8 +57,9 @@ final class AccuracyEvaluator implements CandidateEvaluator {
         ImageBatches test = training.testData(candidate, testImages);
         Map<String, Object> row = common(candidate, Tables.OK, null);
         List<Row> mergedRows = new ArrayList<>();
+        Layer network = training.network(candidate);
         long start = System.nanoTime();
-        try (ImageTrainer trainer = training.trainer(candidate, data)) {
+        try (ImageTrainer trainer = training.trainer(network, candidate, data)) {
             for (int e = 0; e < training.recipe().epochs(); e++) {
                 trainer.epoch(data);
             }
@@ -67,7 +69,7 @@ final class AccuracyEvaluator implements CandidateEvaluator {
             row.put("top1", acc.top1());
             row.put("top5", acc.top5());
             if (merge) {
-                mergedRows.add(mergedAccuracy(candidate, trainer.values(), data, test, seconds));
+                mergedRows.add(mergedAccuracy(candidate, network, trainer.values(), data, test, seconds));
             }
         } catch (DivergedException d) {
             row.put("status", Tables.DIVERGED);
@@ -82,11 +84,11 @@ final class AccuracyEvaluator implements CandidateEvaluator {
     }
 
     /** The trained network merged, judged on the same test images. */
-    private Row mergedAccuracy(Row candidate, List<float[]> values, ImageBatches data, ImageBatches test,
-            double seconds) {
+    private Row mergedAccuracy(Row candidate, Layer network, List<float[]> values, ImageBatches data,
+            ImageBatches test, double seconds) {
         Shape shape = data.inputShape();
         FeatureShape input = new FeatureShape((int) shape.get(1), (int) shape.get(2), (int) shape.get(3));
-        LinearMerge.Result merged = LinearMerge.merge(training.network(candidate), values, input);
+        LinearMerge.Result merged = LinearMerge.merge(network, values, input);
         Map<String, Object> row = common(candidate, Tables.OK, null);
         try (ImageTrainer trainer = training.trainer(merged.network(), candidate, data)) {
             trainer.load(merged.values());
