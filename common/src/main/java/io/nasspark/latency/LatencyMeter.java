@@ -12,7 +12,9 @@ import ai.djl.training.ParameterStore;
 import io.nasspark.model.DjlNetworkBuilder;
 import io.nasspark.model.FeatureShape;
 import io.nasspark.model.Layer;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -60,6 +62,11 @@ public final class LatencyMeter {
         public double harnessShare() {
             return stats.median() > 0 ? harnessMillis / stats.median() : 0;
         }
+
+        /** This measurement with its timings divided by {@code slowdown} (the harness estimate stays). */
+        public Measurement atReferenceSpeed(double slowdown) {
+            return new Measurement(stats.atReferenceSpeed(slowdown), opCalls, harnessMillis);
+        }
     }
 
     /**
@@ -68,10 +75,31 @@ public final class LatencyMeter {
      * not depend on their values.
      */
     public static Measurement measure(Layer network, FeatureShape input, LatencyProtocol protocol) {
+        return measureRoundRobin(List.of(network), List.of(input), protocol).get(0);
+    }
+
+    /**
+     * Measures several networks round-robin: each warm-up pass and each timed repeat runs every
+     * network once, in turn. On a shared machine the speed drifts over seconds (other tenants,
+     * clock changes); timed back to back, a network takes whatever spell it falls in, while
+     * round-robin every network sees the same spells, so their ratios hold still.
+     *
+     * @param inputs the input of each network, in the same order
+     * @return the measurement of each network, in the same order
+     */
+    public static List<Measurement> measureRoundRobin(List<Layer> networks, List<FeatureShape> inputs,
+            LatencyProtocol protocol) {
+        if (networks.size() != inputs.size()) {
+            throw new IllegalArgumentException(networks.size() + " networks but " + inputs.size() + " inputs");
+        }
         HarnessCost harness = harness(protocol);
-        int opCalls = DjlNetworkBuilder.operatorCalls(network);
-        LatencyStats stats = LatencyStats.of(time(network, input, protocol));
-        return new Measurement(stats, opCalls, harness.millis(opCalls));
+        double[][] millis = time(networks, inputs, protocol);
+        List<Measurement> measurements = new ArrayList<>(networks.size());
+        for (int i = 0; i < networks.size(); i++) {
+            int opCalls = DjlNetworkBuilder.operatorCalls(networks.get(i));
+            measurements.add(new Measurement(LatencyStats.of(millis[i]), opCalls, harness.millis(opCalls)));
+        }
+        return measurements;
     }
 
     /** The harness cost under {@code protocol}, measured on first use in this process. */
@@ -84,30 +112,41 @@ public final class LatencyMeter {
         // More repeats than the protocol asks: these two medians are subtracted.
         LatencyProtocol steady = new LatencyProtocol(Math.max(protocol.warmup(), 20),
                 Math.max(protocol.repeats(), 200), protocol.batch(), protocol.threads(), protocol.exclusive());
-        double fixed = LatencyStats.of(time(new Layer.Identity(), tiny, steady)).median();
         Layer chain = new Layer.Sequence(Collections.nCopies(CALIBRATION_OPS, Layer.Activation.RELU));
-        double chained = LatencyStats.of(time(chain, tiny, steady)).median();
+        double[][] millis = time(List.of(new Layer.Identity(), chain), List.of(tiny, tiny), steady);
+        double fixed = LatencyStats.of(millis[0]).median();
+        double chained = LatencyStats.of(millis[1]).median();
         return new HarnessCost(fixed, Math.max(0, chained - fixed) / CALIBRATION_OPS);
     }
 
-    /** Timed repeats in milliseconds. */
-    static double[] time(Layer network, FeatureShape input, LatencyProtocol protocol) {
+    /** Timed repeats in milliseconds, one row per network, taken round-robin. */
+    static double[][] time(List<Layer> networks, List<FeatureShape> inputs, LatencyProtocol protocol) {
         Engine.getEngine("PyTorch"); // loads the native library the calls below need
         JniUtils.setNumThreads(protocol.threads());
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block block = DjlNetworkBuilder.build(network);
-            Shape shape = new Shape(protocol.batch(), input.channels(), input.height(), input.width());
-            block.initialize(manager, DataType.FLOAT32, shape);
-            ParameterStore parameters = new ParameterStore(manager, false);
-            NDArray x = manager.randomUniform(0, 1, shape);
-            for (int i = 0; i < protocol.warmup(); i++) {
-                forward(block, parameters, x, manager);
+            int n = networks.size();
+            Block[] blocks = new Block[n];
+            NDArray[] xs = new NDArray[n];
+            for (int i = 0; i < n; i++) {
+                FeatureShape input = inputs.get(i);
+                Shape shape = new Shape(protocol.batch(), input.channels(), input.height(), input.width());
+                blocks[i] = DjlNetworkBuilder.build(networks.get(i));
+                blocks[i].initialize(manager, DataType.FLOAT32, shape);
+                xs[i] = manager.randomUniform(0, 1, shape);
             }
-            double[] millis = new double[protocol.repeats()];
-            for (int i = 0; i < millis.length; i++) {
-                millis[i] = forward(block, parameters, x, manager) / 1e6;
+            ParameterStore parameters = new ParameterStore(manager, false);
+            for (int pass = 0; pass < protocol.warmup(); pass++) {
+                for (int i = 0; i < n; i++) {
+                    forward(blocks[i], parameters, xs[i], manager);
+                }
+            }
+            double[][] millis = new double[n][protocol.repeats()];
+            for (int repeat = 0; repeat < protocol.repeats(); repeat++) {
+                for (int i = 0; i < n; i++) {
+                    millis[i][repeat] = forward(blocks[i], parameters, xs[i], manager) / 1e6;
+                }
             }
             return millis;
         } finally {

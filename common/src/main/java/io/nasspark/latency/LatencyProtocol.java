@@ -4,16 +4,22 @@ import java.util.Locale;
 
 /**
  * How a latency is measured: untimed warm-up passes, timed repeats, images per pass, the
- * engine's intra-op threads, and whether the measurement had its executor to itself (no other
- * task running beside it). Its label is part of every latency row's key, so numbers taken under
- * different protocols never mix.
+ * engine's intra-op threads, whether the measurement had its executor to itself (no other task
+ * running beside it), and how many networks one task times round-robin ({@code interleave}; 1
+ * times each network's repeats back to back). Its label is part of every latency row's key, so
+ * numbers taken under different protocols never mix.
  */
-public record LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive)
+public record LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive, int interleave)
         implements java.io.Serializable {
 
     /** A protocol that shares the executor with other tasks. */
     public LatencyProtocol(int warmup, int repeats, int batch, int threads) {
         this(warmup, repeats, batch, threads, false);
+    }
+
+    /** A protocol that times one network at a time. */
+    public LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive) {
+        this(warmup, repeats, batch, threads, exclusive, 1);
     }
 
     public LatencyProtocol {
@@ -29,11 +35,22 @@ public record LatencyProtocol(int warmup, int repeats, int batch, int threads, b
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        if (interleave < 1) {
+            throw new IllegalArgumentException("--interleave must be at least 1, got " + interleave);
+        }
     }
 
-    /** For example {@code b1-w10-r50-t1}, or {@code b1-w10-r50-t1-excl} when exclusive. */
+    /** Whether networks are timed round-robin and calibrated against a reference network. */
+    public boolean interleaved() {
+        return interleave > 1;
+    }
+
+    /**
+     * For example {@code b1-w10-r50-t1}; {@code b1-w10-r50-t1-excl} when exclusive, and
+     * {@code b1-w10-r50-t1-i16} when 16 networks are timed round-robin.
+     */
     public String label() {
-        return String.format(Locale.ROOT, "b%d-w%d-r%d-t%d%s", batch, warmup, repeats, threads,
-                exclusive ? "-excl" : "");
+        return String.format(Locale.ROOT, "b%d-w%d-r%d-t%d%s%s", batch, warmup, repeats, threads,
+                exclusive ? "-excl" : "", interleaved() ? "-i" + interleave : "");
     }
 }

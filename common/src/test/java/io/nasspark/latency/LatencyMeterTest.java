@@ -33,6 +33,10 @@ class LatencyMeterTest {
     void protocolLabelNamesEveryKnobAndBadValuesAreRefused() {
         assertEquals("b8-w10-r50-t2", new LatencyProtocol(10, 50, 8, 2).label());
         assertEquals("b1-w5-r20-t1-excl", new LatencyProtocol(5, 20, 1, 1, true).label());
+        assertEquals("b1-w5-r20-t1-i16", new LatencyProtocol(5, 20, 1, 1, false, 16).label());
+        assertTrue(new LatencyProtocol(5, 20, 1, 1, false, 16).interleaved());
+        assertFalse(new LatencyProtocol(5, 20, 1, 1).interleaved());
+        assertThrows(IllegalArgumentException.class, () -> new LatencyProtocol(1, 5, 1, 1, false, 0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LatencyProtocol(1, 1, 1, 1));
         assertTrue(e.getMessage().contains("--repeats"), e.getMessage());
@@ -70,5 +74,61 @@ class LatencyMeterTest {
         assertTrue(h.perOpMillis() > 0, "64 ReLUs cost more than none: " + h);
         assertEquals(h.millis(m.opCalls()), m.harnessMillis(), 1e-12);
         assertFalse(Double.isNaN(m.harnessShare()));
+    }
+
+    @Test
+    void timesNetworksRoundRobinEachWithItsOwnInputAndKeepsTheirOrder() {
+        Layer small = Layer.Sequence.of(Layer.Conv.of(3, 4, 1, 1));
+        Layer large = Layer.Sequence.of(Layer.Conv.of(3, 64, 3, 1), Layer.Conv.of(64, 64, 3, 1),
+                Layer.Conv.of(64, 64, 3, 1));
+        java.util.List<LatencyMeter.Measurement> m = LatencyMeter.measureRoundRobin(
+                java.util.List.of(large, small, large), java.util.List.of(FeatureShape.image(3, 64),
+                        FeatureShape.image(3, 8), FeatureShape.image(3, 8)),
+                new LatencyProtocol(2, 7, 1, 1, false, 3));
+        assertEquals(3, m.size());
+        // About 100 MFLOPs against a few hundred: far beyond any noise.
+        assertTrue(m.get(0).stats().p10() > 5 * m.get(1).stats().p90(), m.toString());
+        assertTrue(m.get(0).stats().p10() > 5 * m.get(2).stats().p90(), "the input belongs to its network: " + m);
+        assertEquals(3, m.get(0).opCalls());
+        assertThrows(IllegalArgumentException.class, () -> LatencyMeter.measureRoundRobin(
+                java.util.List.of(small), java.util.List.of(), QUICK));
+    }
+
+    @Test
+    void calibrationDividesTimingsByTheSlowdownOfTheReference() {
+        LatencyStats raw = LatencyStats.of(new double[] {10, 20, 30, 40, 50});
+        LatencyStats calibrated = raw.atReferenceSpeed(2);
+        assertEquals(raw.median() / 2, calibrated.median(), 1e-12);
+        assertEquals(raw.p10() / 2, calibrated.p10(), 1e-12);
+        assertEquals(raw.std() / 2, calibrated.std(), 1e-12);
+        assertEquals(raw.cv(), calibrated.cv(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> raw.atReferenceSpeed(0));
+        LatencyMeter.Measurement reference = new LatencyMeter.Measurement(
+                LatencyStats.of(new double[] {6, 6, 6}), 1, 0);
+        assertEquals(1.5, ReferenceNetwork.slowdown(reference, 4), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> ReferenceNetwork.slowdown(reference, 0));
+    }
+
+    @Test
+    void theReferenceIsAFixedTypicalCandidateOfItsSpace() {
+        SearchSpace nb201 = SearchSpaces.byName("nb201");
+        var reference = ReferenceNetwork.of(nb201, 32, 10);
+        assertEquals(nb201.id(reference), nb201.id(ReferenceNetwork.of(nb201, 32, 10)), "the same every time");
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(ReferenceNetwork.SEED);
+        long below = 0;
+        long above = 0;
+        long flops = flops(nb201, reference);
+        for (int i = 0; i < ReferenceNetwork.DRAWS; i++) {
+            long drawn = flops(nb201, nb201.sample(rng));
+            below += drawn < flops ? 1 : 0;
+            above += drawn > flops ? 1 : 0;
+        }
+        assertTrue(below <= ReferenceNetwork.DRAWS / 2 && above <= ReferenceNetwork.DRAWS / 2,
+                "the median of its draws by FLOPs: " + below + " below it, " + above + " above");
+        assertTrue(flops > 0);
+    }
+
+    private static long flops(SearchSpace space, io.nasspark.space.Candidate c) {
+        return io.nasspark.model.CostModel.of(space.network(c, 32, 10), FeatureShape.image(3, 32)).flops();
     }
 }

@@ -27,7 +27,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Runs an evaluator over the candidates whose output key is not stored yet, one candidate per
- * Spark task, committing every {@code --commit-every} candidates with one keyed merge.
+ * Spark task (or {@link #candidatesPerTask} of them), committing every {@code --commit-every}
+ * candidates with one keyed merge.
  *
  * <p>The pending candidates are collected on the driver to cut them into batches: they are
  * light rows (ids and strings), and evaluation costs seconds per candidate, so even a million
@@ -40,6 +41,7 @@ public final class CandidateWork {
     private final WorkOptions options;
     private final List<Derived> derived = new ArrayList<>();
     private int perCore = 32;
+    private int perTask = 1;
 
     /** A table whose rows are made from each batch's result rows. */
     private record Derived(TableSchema table, Function<Dataset<Row>, Dataset<Row>> rows) {}
@@ -75,6 +77,18 @@ public final class CandidateWork {
             throw new IllegalArgumentException("batches need at least one candidate per core");
         }
         perCore = candidates;
+        return this;
+    }
+
+    /**
+     * Candidates each Spark task gets (default 1); a {@link GroupEvaluator} sees them at once.
+     * Batches then hold at least this many candidates per core.
+     */
+    public CandidateWork candidatesPerTask(int candidates) {
+        if (candidates < 1) {
+            throw new IllegalArgumentException("tasks need at least one candidate");
+        }
+        perTask = candidates;
         return this;
     }
 
@@ -152,18 +166,18 @@ public final class CandidateWork {
     }
 
     /**
-     * The batch's output rows, one candidate per task, kept so that counting them and merging
-     * them does not evaluate twice.
+     * The batch's output rows, {@link #candidatesPerTask} candidates per task, kept so that
+     * counting them and merging them does not evaluate twice.
      */
     private Dataset<Row> evaluate(List<Row> batch, Dataset<Row> pending, PerCandidate perCandidate,
             CandidateEvaluator evaluator) {
-        JavaRDD<Row> oneEach = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(batch, batch.size());
+        JavaRDD<Row> tasks = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(batch, (batch.size() + perTask - 1) / perTask);
         StructType result = output.schema();
         for (StructField extra : evaluator.extraColumns()) {
             result = result.add(extra);
         }
-        return spark.createDataFrame(oneEach, pending.schema())
+        return spark.createDataFrame(tasks, pending.schema())
                 .mapPartitions(perCandidate, Encoders.row(result))
                 .persist(StorageLevel.MEMORY_AND_DISK());
     }
@@ -172,7 +186,7 @@ public final class CandidateWork {
         if (options.commitEvery() > 0) {
             return options.commitEvery();
         }
-        return perCore * Math.max(1, spark.sparkContext().defaultParallelism());
+        return Math.max(perCore, perTask) * Math.max(1, spark.sparkContext().defaultParallelism());
     }
 
     private void requireKeyColumns(Dataset<Row> candidates) {

@@ -2,17 +2,19 @@ package io.nasspark.jobs.contract;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Applies a {@link CandidateEvaluator} to each row of a partition. A candidate whose evaluation
- * throws, runs out of Java heap or overflows its stack becomes a failed row; the task and the
- * job go on.
+ * Applies a {@link CandidateEvaluator} to each row of a partition, or a {@link GroupEvaluator}
+ * to the partition's rows at once. A candidate whose evaluation throws, runs out of Java heap or
+ * overflows its stack becomes a failed row; the task and the job go on.
  */
-final class PerCandidate implements MapPartitionsFunction<Row, Row> {
+public final class PerCandidate implements MapPartitionsFunction<Row, Row> {
 
     /** Longest error text kept in a row. */
     static final int MAX_ERROR_CHARS = 2_000;
@@ -27,6 +29,13 @@ final class PerCandidate implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> candidates) {
+        if (evaluator instanceof GroupEvaluator group) {
+            List<Row> all = new ArrayList<>();
+            candidates.forEachRemaining(all::add);
+            List<Row> out = evaluateGroupOrEach(group, all);
+            done.add(all.size());
+            return out.iterator();
+        }
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -43,6 +52,18 @@ final class PerCandidate implements MapPartitionsFunction<Row, Row> {
         };
     }
 
+    /** The group's rows; if the group as a whole fails, each candidate on its own. */
+    private List<Row> evaluateGroupOrEach(GroupEvaluator group, List<Row> candidates) {
+        if (candidates.size() > 1) {
+            try {
+                return group.evaluateGroup(candidates);
+            } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
+                // fall through: one candidate's trouble must not fail the others
+            }
+        }
+        return candidates.stream().map(this::evaluateOrRecord).toList();
+    }
+
     private Row evaluateOrRecord(Row candidate) {
         try {
             return evaluator.evaluate(candidate);
@@ -52,7 +73,7 @@ final class PerCandidate implements MapPartitionsFunction<Row, Row> {
     }
 
     /** The error and its causes on one line, then the top of the stack: enough to act on. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             text.append(text.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());

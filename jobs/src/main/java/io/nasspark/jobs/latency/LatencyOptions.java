@@ -76,9 +76,14 @@ public final class LatencyOptions {
 
     /** The protocol in this session: threads default to the task's cpus. */
     public LatencyProtocol protocol(SparkSession spark) {
+        return protocol(spark, 1);
+    }
+
+    /** The protocol in this session, timing {@code interleave} networks round-robin per task. */
+    public LatencyProtocol protocol(SparkSession spark, int interleave) {
         int t = threads > 0 ? threads
                 : exclusive ? 1 : spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
-        return new LatencyProtocol(warmup, repeats, batch, t, exclusive);
+        return new LatencyProtocol(warmup, repeats, batch, t, exclusive, interleave);
     }
 
     /** The device label rows are keyed by: the one given, else this machine's profile. */

@@ -6,6 +6,7 @@ import io.nasspark.jobs.contract.CandidateWork;
 import io.nasspark.jobs.contract.WorkOptions;
 import io.nasspark.latency.LatencyProtocol;
 import io.nasspark.schema.Tables;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -14,8 +15,14 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code nas measure-latency}: inference latency of stored candidates, one per Spark task. */
+/**
+ * {@code nas measure-latency}: inference latency of stored candidates, spread over Spark tasks.
+ * By default each task times 16 candidates round-robin beside its space's reference network,
+ * and calibrates them by it (see {@link io.nasspark.latency.ReferenceNetwork}); the references
+ * are measured first, once per device and protocol.
+ */
 @Command(name = "measure-latency",
         description = "Measure DJL inference latency of candidates in the architectures table on the"
                 + " executors, and write it to the latency table with the device profile and protocol.",
@@ -31,11 +38,20 @@ public final class MeasureLatencyJob extends SparkJob {
     @Mixin
     LatencyOptions latency;
 
+    @Option(names = "--interleave", paramLabel = "N", defaultValue = "16",
+            description = "Candidates a task times round-robin, calibrated by the reference network"
+                    + " timed among them: numbers that hold still on a shared machine. 1 times each"
+                    + " candidate on its own, uncalibrated (default: ${DEFAULT-VALUE}).")
+    int interleave;
+
     @Override
     protected void validate() {
         selection.validate();
         work.validate();
         latency.validate();
+        if (interleave < 1) {
+            throw new IllegalArgumentException("--interleave must be at least 1, got " + interleave);
+        }
     }
 
     @Override
@@ -50,15 +66,27 @@ public final class MeasureLatencyJob extends SparkJob {
 
     @Override
     protected Outcome run(SparkSession spark, String runId) {
-        LatencyProtocol p = latency.protocol(spark);
+        LatencyProtocol p = latency.protocol(spark, interleave);
         String label = latency.device(p);
         Dataset<Row> candidates = latency.keyed(selection.select(spark), p);
-        CandidateWork.Result r = new CandidateWork(spark, Tables.LATENCY, work).run(candidates,
-                new LatencyEvaluator(p, label, latency.deviceGiven(), runId), "measure-latency",
-                spec.commandLine().getErr());
+        CandidateWork measuring = new CandidateWork(spark, Tables.LATENCY, work).candidatesPerTask(p.interleave());
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Double> referenceP10 = null;
+        String references = "";
+        if (p.interleaved()) {
+            Dataset<Row> referenceRows = latency.keyed(References.of(spark, candidates), p);
+            if (!referenceRows.isEmpty()) {
+                measuring.run(referenceRows, new LatencyEvaluator(p, label, latency.deviceGiven(), runId, null),
+                        "measure-latency references", err);
+                referenceP10 = References.storedP10(spark, referenceRows);
+                references = References.line(referenceP10);
+            }
+        }
+        CandidateWork.Result r = measuring.run(candidates,
+                new LatencyEvaluator(p, label, latency.deviceGiven(), runId, referenceP10), "measure-latency", err);
         String summary = r.summary("measure-latency", Tables.LATENCY.name())
                 + String.format(Locale.ROOT, "%n  device %s, protocol %s", label, p.label())
-                + shareLine(spark, runId);
+                + references + shareLine(spark, runId);
         return new Outcome(r.evaluated(), summary);
     }
 

@@ -92,7 +92,9 @@ class StandaloneClusterIT {
         System.out.println("submit measure-latency (exit " + submit.exit + "):\n" + submit.output);
         assertEquals(0, submit.exit, submit.output);
         assertTrue(submit.output.contains("6 evaluated (6 ok, 0 failed) in 2 commits"), submit.output);
-        assertEquals("6,6,true", sql(tables, "SELECT count(*), count(DISTINCT id), min(median_ms) > 0 FROM latency"
+        // The six candidates, and the reference network their round-robin groups are calibrated by.
+        assertEquals("7,7,true,6", sql(tables, "SELECT count(*), count(DISTINCT id), min(median_ms) > 0,"
+                + " count_if(id IN (SELECT id FROM architectures)) FROM latency"
                 + " WHERE status = 'ok' AND engine LIKE 'PyTorch 2.7.1%'"));
     }
 

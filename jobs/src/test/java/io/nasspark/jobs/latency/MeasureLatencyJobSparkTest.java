@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.jobs.CliRun;
+import io.nasspark.latency.ReferenceNetwork;
 import io.nasspark.schema.Tables;
+import io.nasspark.space.SearchSpaces;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class MeasureLatencyJobSparkTest extends SparkTestBase {
 
-    private static final String QUICK = "--warmup 1 --repeats 3 --commit-every 4";
+    private static final String QUICK = "--warmup 1 --repeats 3 --commit-every 4 --interleave 1";
 
     @BeforeEach
     void emptyTables() {
@@ -72,10 +74,41 @@ class MeasureLatencyJobSparkTest extends SparkTestBase {
     }
 
     @Test
+    void roundRobinRunsMeasureTheReferenceFirstAndCalibrateByIt() {
+        assertEquals(0, nas("sample --space nb201 --count 5 --seed 4 --input-size 16").code());
+        String options = "measure-latency --space nb201 --warmup 1 --repeats 5 --interleave 3";
+
+        CliRun first = nas(options);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("5 candidates, 0 already in latency, 5 evaluated (5 ok, 0 failed)"), first.out());
+        assertTrue(first.out().contains("calibrated by the reference network of nb201@16x10 (p10 "), first.out());
+
+        String reference = SearchSpaces.byName("nb201").id(
+                ReferenceNetwork.of(SearchSpaces.byName("nb201"), 16, 10));
+        List<Row> rows = spark.sql("SELECT l.id, l.protocol, l.status, l.p10_ms, a.id IS NULL AS outside FROM "
+                + table("latency") + " l LEFT JOIN " + table("architectures") + " a ON l.id = a.id").collectAsList();
+        assertEquals(6, rows.size(), "five candidates and the reference: " + rows);
+        for (Row r : rows) {
+            assertEquals("b1-w1-r5-t1-i3", r.getString(1));
+            assertEquals(Tables.OK, r.getString(2));
+            assertTrue(r.getDouble(3) > 0);
+            assertEquals(r.getString(0).equals(reference), r.getBoolean(4), "only the reference is not sampled");
+        }
+
+        CliRun again = nas(options);
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("5 already in latency, 0 evaluated"), again.out());
+        assertEquals(6, spark.sql("SELECT * FROM " + table("latency")).count(), "nothing measured twice");
+    }
+
+    @Test
     void badOptionsAreRefusedBeforeAnyWork() {
         CliRun r = nas("measure-latency --repeats 1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--repeats must be at least 3"), r.err());
+        CliRun interleave = nas("measure-latency --interleave 0");
+        assertEquals(2, interleave.code());
+        assertTrue(interleave.err().contains("--interleave must be at least 1, got 0"), interleave.err());
         CliRun missing = nas("measure-latency --space nb201");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("table architectures does not exist yet"), missing.err());
