@@ -45,6 +45,11 @@ public record LatencyProtocol(int warmup, int repeats, int batch, int threads, b
         return interleave > 1;
     }
 
+    /** This protocol with {@code times} as many warm-up passes and timed repeats. */
+    public LatencyProtocol stretched(int times) {
+        return new LatencyProtocol(warmup * times, repeats * times, batch, threads, exclusive, interleave);
+    }
+
     /**
      * For example {@code b1-w10-r50-t1}; {@code b1-w10-r50-t1-excl} when exclusive, and
      * {@code b1-w10-r50-t1-i16} when 16 networks are timed round-robin.

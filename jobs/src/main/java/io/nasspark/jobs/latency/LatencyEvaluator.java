@@ -76,8 +76,11 @@ public final class LatencyEvaluator implements GroupEvaluator {
             }
         }
         Map<String, Integer> references = protocol.interleaved() ? addReferences(candidates, timed) : Map.of();
+        // A reference's stored time scales every row calibrated by it: it gets the passes of a whole group.
+        LatencyProtocol timing = protocol.interleaved() && !calibrating ? protocol.stretched(protocol.interleave())
+                : protocol;
         List<LatencyMeter.Measurement> measured = LatencyMeter.measureRoundRobin(
-                timed.stream().map(Timed::network).toList(), timed.stream().map(Timed::input).toList(), protocol);
+                timed.stream().map(Timed::network).toList(), timed.stream().map(Timed::input).toList(), timing);
         for (int t = 0; t < timed.size(); t++) {
             Timed x = timed.get(t);
             if (x.candidate() < 0) {
@@ -88,7 +91,7 @@ public final class LatencyEvaluator implements GroupEvaluator {
                 m = m.atReferenceSpeed(ReferenceNetwork.slowdown(measured.get(references.get(x.key())),
                         referenceP10.get(x.key())));
             }
-            out[x.candidate()] = measuredRow(common(candidates.get(x.candidate()), Tables.OK, null), m, profile);
+            out[x.candidate()] = measuredRow(common(candidates.get(x.candidate()), timing, Tables.OK, null), m, profile);
         }
         return List.of(out);
     }
@@ -177,13 +180,14 @@ public final class LatencyEvaluator implements GroupEvaluator {
 
     @Override
     public Row failed(Row candidate, String error) {
-        Map<String, Object> row = common(candidate, Tables.FAILED, error);
+        Map<String, Object> row = common(candidate, protocol, Tables.FAILED, error);
         return Tables.LATENCY.row(row);
     }
 
-    private Map<String, Object> common(Row candidate, String status, String error) {
+    /** The key and run columns; the warm-up and repeat columns say what {@code timing} did. */
+    private Map<String, Object> common(Row candidate, LatencyProtocol timing, String status, String error) {
         return keyColumns(candidate.getAs("id"), candidate.getAs("input_size"), candidate.getAs("classes"),
-                candidate.getAs("space"), device, protocol, protocol.label(), status, error, runId);
+                candidate.getAs("space"), device, timing, protocol.label(), status, error, runId);
     }
 
     /** The columns of a {@code latency} row that do not come from the measurement. */

@@ -42,8 +42,25 @@ enum TargetRows {
         return groupColumns;
     }
 
+    /** The column a statistic of this target is stored in: median or p10 for latency. */
+    String column(String statistic) {
+        if (this == LATENCY && (statistic.equals("median") || statistic.equals("p10"))) {
+            return statistic + "_ms";
+        }
+        if (statistic.equals("median") && this == ACCURACY) {
+            return valueColumn;
+        }
+        throw new IllegalArgumentException("--statistic " + statistic + " does not apply to " + label()
+                + (this == LATENCY ? " (median or p10)" : " (accuracy has one value per candidate)"));
+    }
+
     /** Columns: the group columns, then id, arch, space_version, value; only rows with status ok. */
     Dataset<Row> read(SparkSession spark) {
+        return read(spark, valueColumn);
+    }
+
+    /** As {@link #read(SparkSession)}, with the value taken from {@code column}. */
+    Dataset<Row> read(SparkSession spark, String column) {
         TableStore store = new TableStore(spark);
         Dataset<Row> values = store.read(this == LATENCY ? Tables.LATENCY : Tables.ACCURACY)
                 .where(col("status").equalTo(Tables.OK));
@@ -58,7 +75,7 @@ enum TargetRows {
         columns[groupColumns.size()] = "id";
         columns[groupColumns.size() + 1] = "arch";
         columns[groupColumns.size() + 2] = "space_version";
-        columns[groupColumns.size() + 3] = valueColumn + " AS value";
+        columns[groupColumns.size() + 3] = column + " AS value";
         return joined.selectExpr(columns);
     }
 }

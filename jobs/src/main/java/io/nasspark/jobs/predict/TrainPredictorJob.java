@@ -62,16 +62,23 @@ public final class TrainPredictorJob extends SparkJob {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Split and fit seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--statistic", defaultValue = "median", paramLabel = "median|p10",
+            description = "Which latency to learn: the median of the timed repeats, or their 10th percentile,"
+                    + " which interference disturbs least (default: ${DEFAULT-VALUE}).")
+    String statistic;
+
     @Option(names = "--group", split = ",", paramLabel = "KEY=VALUE",
             description = "Only the groups with these values (keys: space, device, protocol, task, recipe,"
                     + " input_size, classes).")
     Map<String, String> group = new LinkedHashMap<>();
 
     private TargetRows rows;
+    private String valueColumn;
 
     @Override
     protected void validate() {
         rows = TargetRows.of(target);
+        valueColumn = rows.column(statistic);
         if (!MODELS.contains(model)) {
             throw new IllegalArgumentException("--model must be one of " + String.join(", ", MODELS) + ", got " + model);
         }
@@ -102,7 +109,7 @@ public final class TrainPredictorJob extends SparkJob {
 
     @Override
     protected Outcome run(SparkSession spark, String runId) {
-        Dataset<Row> all = rows.read(spark);
+        Dataset<Row> all = rows.read(spark, valueColumn);
         for (Map.Entry<String, String> g : group.entrySet()) {
             all = all.where(col(g.getKey()).cast("string").equalTo(lit(g.getValue())));
         }
@@ -148,12 +155,19 @@ public final class TrainPredictorJob extends SparkJob {
             throw new IllegalArgumentException("group " + label + " has only " + total + " rows; training on "
                     + train + " leaves fewer than 2 to judge the predictor on");
         }
-        String split = trainSize != null ? "train-size=" + train : "train-fraction=" + trainFraction;
+        // The median is the default and stays out of the split, so earlier predictors keep their ids.
+        String split = (trainSize != null ? "train-size=" + train : "train-fraction=" + trainFraction)
+                + (statistic.equals("median") ? "" : ",statistic=" + statistic);
         String predictorId = Hashing.id128("predictor", target, model, label, split, Long.toString(seed));
         List<Candidate> xs = new ArrayList<>(total);
         double[] ys = new double[total];
         for (int i = 0; i < total; i++) {
             Row r = ordered.get(i);
+            if (r.isNullAt(n + 3)) {
+                throw new IllegalArgumentException("group " + label + ": candidate " + r.getString(n) + " has no "
+                        + valueColumn + " (imported latency rows carry only a median); choose another --statistic"
+                        + " or --group");
+            }
             ys[i] = r.getDouble(n + 3);
             if (Double.isNaN(ys[i]) || ys[i] < 0 || (rows == TargetRows.LATENCY && ys[i] == 0)) {
                 throw new IllegalArgumentException("group " + label + ": candidate " + r.getString(n) + " has "
@@ -219,7 +233,8 @@ public final class TrainPredictorJob extends SparkJob {
                     round(m.kendallTau(), 3), round(m.spearmanRho(), 3), round(100 * m.within5pct(), 1),
                     round(100 * m.within10pct(), 1)));
         }
-        return "train-predictor: " + model + " for " + target + ", metrics on the unseen rows\n"
+        return "train-predictor: " + model + " for " + target + (statistic.equals("median") ? "" : " (" + statistic + ")")
+                + ", metrics on the unseen rows\n"
                 + TablePrinter.table(new String[] {"predictor", "group", "train", "test", "rmse", "mae", "mape%",
                         "tau", "rho", "within5%", "within10%"}, table).stripTrailing();
     }

@@ -74,11 +74,15 @@ class LatencyEvaluatorTest {
     }
 
     @Test
-    void measuringTheReferencesStoresThemAsTimedAndAGroupWithoutOneCannotBeCalibrated() throws Exception {
+    void theReferencesAreTimedAtLengthAndAGroupWithoutOneCannotBeCalibrated() throws Exception {
         Candidate reference = ReferenceNetwork.of(NB201, SIZE, CLASSES);
         Row timed = evaluator(null).evaluateGroup(List.of(row(reference))).get(0);
         assertEquals(Tables.OK, cell(timed, "status"));
         assertNotEquals(123.0, (Double) cell(timed, "p10_ms"), 1e-9);
+        // Its time scales every row calibrated by it, so it gets the passes of a whole group of 3.
+        assertEquals(15, cell(timed, "repeats"));
+        assertEquals(3, cell(timed, "warmup"));
+        assertEquals("b1-w1-r5-t1-i3", cell(timed, "protocol"), "under the run's protocol label");
 
         List<Row> group = List.of(row(NB201.sample(new SplittableRandom(6))));
         IllegalStateException e = assertThrows(IllegalStateException.class,

@@ -116,6 +116,35 @@ class PredictorJobsSparkTest extends SparkTestBase {
     }
 
     @Test
+    void theTenthPercentileIsLearnedWhenAsked() {
+        String table = IcebergCatalog.qualified("latency");
+        CliRun missing = nas("train-predictor --target latency --statistic p10 --model lut --train-size 150 --seed 3");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("has no p10_ms (imported latency rows carry only a median)"), missing.err());
+        CliRun accuracy = nas("train-predictor --target accuracy --statistic p10 --model lut --train-size 150");
+        assertEquals(2, accuracy.code());
+        assertTrue(accuracy.err().contains("--statistic p10 does not apply to accuracy"), accuracy.err());
+
+        spark.sql("UPDATE " + table + " SET p10_ms = 0.9 * median_ms");
+        try {
+            String common = " --model lut --train-size 150 --seed 3 --group device=hw=a";
+            assertEquals(0, nas("train-predictor --target latency" + common).code());
+            CliRun p10 = nas("train-predictor --target latency --statistic p10" + common);
+            assertEquals(0, p10.code(), p10.err());
+            assertTrue(p10.out().contains("lut for latency (p10)"), p10.out());
+            List<Row> predicted = spark.sql("SELECT p.split LIKE '%statistic=p10%', avg(q.predicted) FROM "
+                    + IcebergCatalog.qualified("predictors") + " p JOIN " + IcebergCatalog.qualified("predictions")
+                    + " q ON p.predictor_id = q.predictor_id WHERE p.model = 'lut' AND p.seed = 3"
+                    + " GROUP BY 1 ORDER BY 1").collectAsList();
+            assertEquals(2, predicted.size(), "two predictors, two ids: " + predicted);
+            // On logarithms a lookup table shifts its intercept: the same fit, 0.9 times lower.
+            assertEquals(0.9, predicted.get(1).getDouble(1) / predicted.get(0).getDouble(1), 0.01, predicted.toString());
+        } finally {
+            spark.sql("UPDATE " + table + " SET p10_ms = NULL");
+        }
+    }
+
+    @Test
     void splitsThatCannotWorkAreBadInput() {
         CliRun tooMany = nas("train-predictor --target latency --model lut --train-size 500 --seed 1");
         assertEquals(2, tooMany.code());
