@@ -108,6 +108,11 @@ public final class EvolveJob extends SparkJob {
             description = "Latency of --max-latency-ms and --objective2 latency: measured on this device group.")
     String latencyDevice;
 
+    @Option(names = "--latency-protocol", paramLabel = "LABEL",
+            description = "With --latency-device: the measurement protocol to read (needed when the device has"
+                    + " rows under more than one, such as b1-w10-r50-t1-i16 and its +merged rows).")
+    String latencyProtocol;
+
     @Option(names = "--latency-predictor", paramLabel = "ID",
             description = "Latency of --max-latency-ms and --objective2 latency: predicted by this stored predictor.")
     String latencyPredictor;
@@ -196,6 +201,9 @@ public final class EvolveJob extends SparkJob {
             throw new IllegalArgumentException("a latency constraint or objective needs either --latency-device D"
                     + " (measured) or --latency-predictor ID (predicted)");
         }
+        if (latencyProtocol != null && latencyDevice == null) {
+            throw new IllegalArgumentException("--latency-protocol reads measured latency: give --latency-device too");
+        }
         if (objective2 != null && !List.of("flops", "params", "latency").contains(objective2)) {
             throw new IllegalArgumentException("--objective2 must be flops, params or latency, got " + objective2);
         }
@@ -232,6 +240,9 @@ public final class EvolveJob extends SparkJob {
         d.put("max-params", String.valueOf(maxParams));
         d.put("max-latency-ms", String.valueOf(maxLatencyMs));
         d.put("latency-device", String.valueOf(latencyDevice));
+        if (latencyProtocol != null) {
+            d.put("latency-protocol", latencyProtocol); // only when given: earlier searches keep their definition
+        }
         d.put("latency-predictor", String.valueOf(latencyPredictor));
         d.put("objective2", String.valueOf(objective2));
         d.put("population", Integer.toString(population));
@@ -335,7 +346,7 @@ public final class EvolveJob extends SparkJob {
 
     /**
      * Latency predicted by {@code --latency-predictor}, or the median per candidate on
-     * {@code --latency-device} averaged over protocols.
+     * {@code --latency-device} under one protocol: the one given, or the only one there is.
      */
     private LatencyLookup latencyLookup(TableStore store) {
         if (latencyPredictor != null) {
@@ -354,14 +365,26 @@ public final class EvolveJob extends SparkJob {
             throw new IllegalArgumentException("--latency-device: no latency table yet; run measure-latency or"
                     + " import-table first");
         }
-        store.read(Tables.LATENCY).where(col("device").equalTo(latencyDevice).and(col("status").equalTo(Tables.OK))
-                        .and(col("space").equalTo(space)).and(col("input_size").equalTo(inputSize)))
-                .groupBy("id").avg("median_ms").collectAsList()
-                .forEach(r -> out.put(r.getString(0), r.getDouble(1)));
-        if (out.isEmpty()) {
+        Dataset<Row> rows = store.read(Tables.LATENCY).where(col("device").equalTo(latencyDevice)
+                .and(col("status").equalTo(Tables.OK)).and(col("space").equalTo(space))
+                .and(col("input_size").equalTo(inputSize)));
+        List<String> protocols = rows.select("protocol").distinct().orderBy("protocol").collectAsList().stream()
+                .map(r -> r.getString(0)).toList();
+        if (protocols.isEmpty()) {
             throw new IllegalArgumentException("--latency-device " + latencyDevice + ": no latency rows of " + space
                     + " at " + inputSize + " px");
         }
+        if (latencyProtocol == null && protocols.size() > 1) {
+            throw new IllegalArgumentException("--latency-device " + latencyDevice + " has " + space + " rows under "
+                    + protocols.size() + " protocols " + protocols + "; name one with --latency-protocol");
+        }
+        if (latencyProtocol != null && !protocols.contains(latencyProtocol)) {
+            throw new IllegalArgumentException("--latency-protocol " + latencyProtocol + ": no rows of " + space
+                    + " on " + latencyDevice + "; its protocols are " + protocols);
+        }
+        rows.where(col("protocol").equalTo(latencyProtocol != null ? latencyProtocol : protocols.get(0)))
+                .groupBy("id").avg("median_ms").collectAsList()
+                .forEach(r -> out.put(r.getString(0), r.getDouble(1)));
         return LatencyLookup.measured(out);
     }
 

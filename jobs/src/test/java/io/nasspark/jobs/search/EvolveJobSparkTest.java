@@ -128,6 +128,58 @@ class EvolveJobSparkTest extends SparkTestBase {
     }
 
     @Test
+    void measuredLatencyIsReadUnderOneProtocol() {
+        // Every cell measured under two protocols on one device; p2 reads 100 times p1.
+        new TableStore(spark).merge(Tables.LATENCY, spark.sql("SELECT id, input_size, classes, 'dev' AS device,"
+                + " protocol, space, 1 AS batch, 1 AS warmup, 3 AS repeats, 1 AS threads,"
+                + " (0.5 + flops / 2e7) * factor AS median_ms FROM " + IcebergCatalog.qualified("architectures")
+                + " LATERAL VIEW inline(array(struct('p1', 1.0), struct('p2', 100.0))) p AS protocol, factor")
+                .selectExpr(latencyColumns()));
+        String search = "evolve --space nb201 --population 8 --generations 2 --keep 4 --seed 6 --fitness accuracy"
+                + " --max-latency-ms 2.5 --latency-device dev";
+        try {
+            searchUnderOneProtocol(search);
+        } finally {
+            spark.sql("DELETE FROM " + IcebergCatalog.qualified("latency") + " WHERE device = 'dev'"); // other tests fit on latency
+        }
+    }
+
+    private void searchUnderOneProtocol(String search) {
+        CliRun ambiguous = nas(search + " --search-id two-protocols");
+        assertEquals(2, ambiguous.code(), ambiguous.err());
+        assertTrue(ambiguous.err().contains("has nb201 rows under 2 protocols [p1, p2]; name one with"
+                + " --latency-protocol"), ambiguous.err());
+        CliRun unknown = nas(search + " --latency-protocol p3 --search-id unknown-protocol");
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("its protocols are [p1, p2]"), unknown.err());
+
+        CliRun p1 = nas(search + " --latency-protocol p1 --search-id protocol-p1");
+        assertEquals(0, p1.code(), p1.err());
+        List<Row> seen = spark.sql("SELECT g.latency_ms, 0.5 + a.flops / 2e7 FROM "
+                + IcebergCatalog.qualified("search_generations") + " g JOIN "
+                + IcebergCatalog.qualified("architectures") + " a ON g.id = a.id WHERE g.search_id = 'protocol-p1'"
+                + " AND g.evaluated").collectAsList();
+        assertTrue(seen.size() >= 8, "the first generation at least: " + seen.size());
+        for (Row r : seen) {
+            assertEquals(r.getDouble(1), r.getDouble(0), 1e-9, "p1's latency, not a mean with p2's");
+            assertTrue(r.getDouble(0) <= 2.5);
+        }
+    }
+
+    /** The latency table's columns, the ones a test leaves out as nulls. */
+    private static String[] latencyColumns() {
+        return Tables.LATENCY.columns().stream().map(c -> switch (c) {
+            case "id", "input_size", "classes", "device", "protocol", "space", "batch", "warmup", "repeats",
+                    "threads", "median_ms" -> c;
+            case "source" -> "'test' AS source";
+            case "status" -> "'ok' AS status";
+            case "run_id" -> "'test' AS run_id";
+            case "measured_at" -> "current_timestamp() AS measured_at";
+            default -> "CAST(NULL AS " + Tables.LATENCY.schema().apply(c).dataType().sql() + ") AS " + c;
+        }).toArray(String[]::new);
+    }
+
+    @Test
     void aConstraintNoCandidateMeetsStopsWithAMessage() {
         CliRun r = nas(SEARCH.replace("--max-flops 60000000", "--max-flops 10 --max-tries 20")
                 + " --search-id impossible");
