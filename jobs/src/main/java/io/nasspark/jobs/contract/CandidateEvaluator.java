@@ -1,6 +1,8 @@
 package io.nasspark.jobs.contract;
 
+import java.io.PrintWriter;
 import java.io.Serializable;
+import java.io.StringWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructField;
@@ -11,6 +13,9 @@ import org.apache.spark.sql.types.StructField;
  * (a dataset, a model) belongs in static caches.
  */
 public interface CandidateEvaluator extends Serializable {
+
+    /** Longest error text kept in a row. */
+    int MAX_ERROR_CHARS = 2_000;
 
     /** The output row for {@code candidate}, status {@code ok}. */
     Row evaluate(Row candidate) throws Exception;
@@ -40,5 +45,23 @@ public interface CandidateEvaluator extends Serializable {
                     ? scala.jdk.javaapi.CollectionConverters.asScala(list).toSeq() : extras[i];
         }
         return RowFactory.create(cells);
+    }
+
+    /**
+     * The error and its causes on one line, then the top of the stack: enough to act on. The
+     * error text of a failed row, for evaluators that record failures themselves.
+     */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        StringWriter stack = new StringWriter();
+        e.printStackTrace(new PrintWriter(stack));
+        text.append('\n').append(stack);
+        return text.length() <= MAX_ERROR_CHARS ? text.toString() : text.substring(0, MAX_ERROR_CHARS);
     }
 }

@@ -1,7 +1,5 @@
 package io.nasspark.jobs.contract;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,10 +12,7 @@ import org.apache.spark.util.LongAccumulator;
  * to the partition's rows at once. A candidate whose evaluation throws, runs out of Java heap or
  * overflows its stack becomes a failed row; the task and the job go on.
  */
-public final class PerCandidate implements MapPartitionsFunction<Row, Row> {
-
-    /** Longest error text kept in a row. */
-    static final int MAX_ERROR_CHARS = 2_000;
+final class PerCandidate implements MapPartitionsFunction<Row, Row> {
 
     private final CandidateEvaluator evaluator;
     private final LongAccumulator done;
@@ -68,22 +63,7 @@ public final class PerCandidate implements MapPartitionsFunction<Row, Row> {
         try {
             return evaluator.evaluate(candidate);
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
-            return evaluator.failed(candidate, describe(e));
+            return evaluator.failed(candidate, CandidateEvaluator.describe(e));
         }
-    }
-
-    /** The error and its causes on one line, then the top of the stack: enough to act on. */
-    public static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            text.append(text.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
-            if (t.getMessage() != null) {
-                text.append(": ").append(t.getMessage());
-            }
-        }
-        StringWriter stack = new StringWriter();
-        e.printStackTrace(new PrintWriter(stack));
-        text.append('\n').append(stack);
-        return text.length() <= MAX_ERROR_CHARS ? text.toString() : text.substring(0, MAX_ERROR_CHARS);
     }
 }

@@ -1,7 +1,7 @@
 package io.nasspark.jobs.latency;
 
+import io.nasspark.jobs.contract.CandidateEvaluator;
 import io.nasspark.jobs.contract.GroupEvaluator;
-import io.nasspark.jobs.contract.PerCandidate;
 import io.nasspark.jobs.contract.StoredCandidates;
 import io.nasspark.latency.DeviceProfile;
 import io.nasspark.latency.LatencyMeter;
@@ -72,7 +72,7 @@ public final class LatencyEvaluator implements GroupEvaluator {
                         candidate.<Integer>getAs("classes"));
                 timed.add(new Timed(i, network, FeatureShape.image(3, size), keyOf(candidate)));
             } catch (Exception e) {
-                out[i] = failed(candidate, PerCandidate.describe(e));
+                out[i] = failed(candidate, CandidateEvaluator.describe(e));
             }
         }
         Map<String, Integer> references = protocol.interleaved() ? addReferences(candidates, timed) : Map.of();

@@ -42,13 +42,18 @@ public final class LatencyOptions {
 
     /** Checks the options before Spark starts. */
     public void validate() {
+        validate(1);
+    }
+
+    /** Checks the options before Spark starts, for a job that times {@code interleave} networks per task. */
+    public void validate(int interleave) {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be positive, got " + threads);
         }
         if (device != null && device.isBlank()) {
             throw new IllegalArgumentException("--device must not be blank");
         }
-        new LatencyProtocol(warmup, repeats, batch, Math.max(1, threads), exclusive);
+        new LatencyProtocol(warmup, repeats, batch, Math.max(1, threads), exclusive, interleave);
     }
 
     /** What the session needs: with --exclusive, one task per executor. */

@@ -48,10 +48,7 @@ public final class MeasureLatencyJob extends SparkJob {
     protected void validate() {
         selection.validate();
         work.validate();
-        latency.validate();
-        if (interleave < 1) {
-            throw new IllegalArgumentException("--interleave must be at least 1, got " + interleave);
-        }
+        latency.validate(interleave);
     }
 
     @Override

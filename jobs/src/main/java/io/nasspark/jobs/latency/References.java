@@ -66,7 +66,7 @@ final class References {
     /** One summary line naming the references and their times. */
     static String line(Map<String, Double> p10) {
         if (p10.isEmpty()) {
-            return String.format(Locale.ROOT, "%n  no reference network could be measured: nothing calibrated");
+            return String.format(Locale.ROOT, "%n  no reference network could be measured: its candidates cannot be calibrated and fail");
         }
         return String.format(Locale.ROOT, "%n  calibrated by the reference network of %s", p10.entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s (p10 %.3f ms)", e.getKey(), e.getValue()))

@@ -54,12 +54,10 @@ enum TargetRows {
                 + (this == LATENCY ? " (median or p10)" : " (accuracy has one value per candidate)"));
     }
 
-    /** Columns: the group columns, then id, arch, space_version, value; only rows with status ok. */
-    Dataset<Row> read(SparkSession spark) {
-        return read(spark, valueColumn);
-    }
-
-    /** As {@link #read(SparkSession)}, with the value taken from {@code column}. */
+    /**
+     * Columns: the group columns, then id, arch, space_version, and the value from
+     * {@code column} (see {@link #column}); only rows with status ok.
+     */
     Dataset<Row> read(SparkSession spark, String column) {
         TableStore store = new TableStore(spark);
         Dataset<Row> values = store.read(this == LATENCY ? Tables.LATENCY : Tables.ACCURACY)
