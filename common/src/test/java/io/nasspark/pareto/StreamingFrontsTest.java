@@ -58,6 +58,26 @@ class StreamingFrontsTest {
     }
 
     @Test
+    void theDominanceFilterAgreesWithPairwiseDominanceIn2dAnd3dWithTies() {
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int trial = 0; trial < 300; trial++) {
+            int dims = 2 + trial % 2;
+            int levels = 2 + rng.nextInt(8);
+            List<double[]> members = new java.util.ArrayList<>();
+            for (int i = rng.nextInt(40); i > 0; i--) {
+                members.add(randomPoint(rng, dims, levels));
+            }
+            DominanceFilter filter = new DominanceFilter(members, dims);
+            for (int q = 0; q < 200; q++) {
+                double[] p = q % 4 == 0 && !members.isEmpty() ? members.get(rng.nextInt(members.size())).clone()
+                        : randomPoint(rng, dims, levels + 1);
+                boolean expected = members.stream().anyMatch(m -> StreamingFronts.dominatesMinimising(m, p));
+                assertEquals(expected, filter.dominates(p), "trial " + trial + ", " + Arrays.toString(p));
+            }
+        }
+    }
+
+    @Test
     void outOfOrderOrNonFinitePointsAreRefused() {
         StreamingFronts fronts = new StreamingFronts(2, 3);
         fronts.add(new double[] {1, 5});

@@ -7,11 +7,14 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
@@ -68,14 +71,16 @@ public final class TableStore {
     /** Creates the table if missing, then checks that what is stored matches the schema. */
     public void ensure(TableSchema table) {
         String name = IcebergCatalog.qualified(table.name());
-        String namespace = IcebergCatalog.NAME + "." + IcebergCatalog.NAMESPACE;
-        createUnlessRaced("CREATE NAMESPACE IF NOT EXISTS " + namespace,
-                () -> spark.catalog().databaseExists(namespace));
-        Map<String, String> properties = new TreeMap<>(TABLE_PROPERTIES);
-        properties.put(TableSchema.VERSION_PROPERTY, Integer.toString(table.version()));
-        createUnlessRaced("CREATE TABLE IF NOT EXISTS " + name + " (" + table.schema().toDDL() + ")"
-                + " USING iceberg TBLPROPERTIES (" + propertyList(properties) + ")",
-                () -> exists(table));
+        if (!exists(table)) {
+            String namespace = IcebergCatalog.NAME + "." + IcebergCatalog.NAMESPACE;
+            createUnlessRaced("CREATE NAMESPACE IF NOT EXISTS " + namespace,
+                    () -> spark.catalog().databaseExists(namespace));
+            Map<String, String> properties = new TreeMap<>(TABLE_PROPERTIES);
+            properties.put(TableSchema.VERSION_PROPERTY, Integer.toString(table.version()));
+            createUnlessRaced("CREATE TABLE IF NOT EXISTS " + name + " (" + table.schema().toDDL() + ")"
+                    + " USING iceberg TBLPROPERTIES (" + propertyList(properties) + ")",
+                    () -> exists(table));
+        }
         Map<String, String> stored = checkStored(table);
         Map<String, String> missing = new TreeMap<>();
         TABLE_PROPERTIES.forEach((k, v) -> {
@@ -163,15 +168,17 @@ public final class TableStore {
     /** One MERGE of {@code rows} (deduplicated on the key) into {@code table} with the given clauses. */
     private MergeResult commitMerge(TableSchema table, Dataset<Row> rows, String clauses) {
         String name = IcebergCatalog.qualified(table.name());
-        return commit(table, rows, view -> "MERGE INTO " + name + " t USING " + view + " s ON " + keyMatch(table)
-                + clauses);
+        return commit(table, rows, true, view -> "MERGE INTO " + name + " t USING " + view + " s ON "
+                + keyMatch(table) + clauses);
     }
 
-    /** One statement over {@code rows} (deduplicated on the key, as a temporary view) in one commit. */
-    private MergeResult commit(TableSchema table, Dataset<Row> rows, java.util.function.UnaryOperator<String> statement) {
+    /** One statement over {@code rows} (as a temporary view, deduplicated on the key if asked) in one commit. */
+    private MergeResult commit(TableSchema table, Dataset<Row> rows, boolean deduplicate,
+            java.util.function.UnaryOperator<String> statement) {
         String name = IcebergCatalog.qualified(table.name());
         String view = "nas_merge_" + UUID.randomUUID().toString().replace("-", "");
-        rows.selectExpr(table.columns().toArray(String[]::new)).dropDuplicates(table.key().toArray(String[]::new))
+        Dataset<Row> columns = rows.selectExpr(table.columns().toArray(String[]::new));
+        (deduplicate ? columns.dropDuplicates(table.key().toArray(String[]::new)) : columns)
                 .createOrReplaceTempView(view);
         String writeId = UUID.randomUUID().toString();
         try {
@@ -191,18 +198,48 @@ public final class TableStore {
      * of that slice missing from {@code rows} deleted. For results recomputed whole, such as an
      * analysis run again. A slice not stored yet is appended, which unlike a merge does not read
      * the table; the price is that two writers of the same new slice at the same moment would
-     * both append it (a later run of that slice replaces it whole again).
+     * both append it (a later run of that slice replaces it whole again). The rows must not
+     * repeat a key: a slice computed whole has each key once, so the append skips the shuffle
+     * that deduplicating would cost.
      */
     public MergeResult replaceSlice(TableSchema table, Dataset<Row> rows, String column, String value) {
         SchemaCheck.requireWritable(table, rows.schema());
         ensure(table);
         String name = IcebergCatalog.qualified(table.name());
         String literal = "'" + value.replace("'", "''") + "'";
-        if (spark.table(name).where(column + " = " + literal).isEmpty()) {
-            return commit(table, rows, view -> "INSERT INTO " + name + " SELECT * FROM " + view);
+        if (!mayHold(name, column, value) || spark.table(name).where(column + " = " + literal).isEmpty()) {
+            return commit(table, rows, false, view -> "INSERT INTO " + name + " SELECT * FROM " + view);
         }
         return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
                 + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal + " THEN DELETE");
+    }
+
+    /**
+     * Appends rows whose keys cannot be stored yet, such as a record under a fresh random id, in
+     * one commit, without the merge's read of the table.
+     */
+    public MergeResult appendNew(TableSchema table, Dataset<Row> rows) {
+        SchemaCheck.requireWritable(table, rows.schema());
+        ensure(table);
+        String name = IcebergCatalog.qualified(table.name());
+        return commit(table, rows, false, view -> "INSERT INTO " + name + " SELECT * FROM " + view);
+    }
+
+    /**
+     * Whether a data file of the table may hold a row with {@code column = value}, from the
+     * table's metadata alone (column bounds; strings' are truncated, so "may"): no Spark job.
+     */
+    private boolean mayHold(String name, String column, String value) {
+        Table t = load(name);
+        if (t.currentSnapshot() == null) {
+            return false;
+        }
+        try (CloseableIterable<FileScanTask> files = t.newScan().filter(Expressions.equal(column, value))
+                .planFiles()) {
+            return files.iterator().hasNext();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String matchedClause(TableSchema table, MergeMode mode) {

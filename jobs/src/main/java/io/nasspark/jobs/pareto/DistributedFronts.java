@@ -22,14 +22,17 @@ final class DistributedFronts {
 
     private DistributedFronts() {}
 
-    /** The FrontsFn rows of the final pass: the kept fronts, a sample, one count per group. */
-    static List<Row> rank(Dataset<Row> points, int dims, int fronts, int plotSample, int buffer) {
+    /**
+     * The FrontsFn rows of the final pass: the kept fronts, a sample, one count per group. The
+     * {@code points} are the rows {@link PartitionFrontsFn} reads.
+     */
+    static Dataset<Row> rank(Dataset<Row> points, List<String> groupBy, int dims, int fronts, int plotSample,
+            int buffer) {
         JavaRDD<Row> survivors = points.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new PartitionFrontsFn(dims, fronts, plotSample, buffer));
+                .mapPartitions(new PartitionFrontsFn(groupBy, dims, fronts, plotSample, buffer));
         return points.sparkSession().createDataFrame(survivors, FrontsFn.schema(dims))
                 .repartition(col("grp")).sortWithinPartitions(order(dims))
-                .mapPartitions(new FrontsFn(dims, fronts, plotSample), Encoders.row(FrontsFn.schema(dims)))
-                .collectAsList();
+                .mapPartitions(new FrontsFn(dims, fronts, plotSample), Encoders.row(FrontsFn.schema(dims)));
     }
 
     static Column[] order(int dims) {

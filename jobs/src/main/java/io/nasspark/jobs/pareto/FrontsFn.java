@@ -3,28 +3,32 @@ package io.nasspark.jobs.pareto;
 import io.nasspark.pareto.ParetoRanking;
 import io.nasspark.pareto.StreamingFronts;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The last pass of the distributed non-dominated sort, over the survivors of
  * {@link PartitionFrontsFn} gathered by group and sorted by (grp, objectives), all objectives
- * minimised: the exact ranks of the first {@code fronts} fronts, the crowding distance of each,
- * and one count row per group (the sum of the partitions' counts). Memory: the kept fronts of
- * one group, never its rows.
+ * minimised: the exact ranks of the first {@code fronts} fronts and the crowding distance of
+ * each, a merged plot sample, and one count row per group. Memory: the kept fronts and the
+ * sample of one group, never its rows.
  *
- * <p>It also merges the partitions' samples of every group for plots: of the points it sees, the
- * {@code sample} with the smallest hash of their id (a bottom-k sample, so samples of partitions
- * merge into a sample of their union).
- *
- * <p>Rows: kind (0 point, 1 count, 2 sampled point), grp, id, arch, the objectives o0..oK, input_rows,
- * excluded_rows, front_rank, crowding_distance.
+ * <p>Rows, in and out: kind, grp, id, arch, the objectives o0..oK, input_rows, excluded_rows,
+ * front_rank, crowding_distance, and a plot sample as three arrays (sample_id, sample_arch,
+ * sample_values: the objectives flattened). In: each partition's points and, per group, one
+ * count row carrying the partition's counts and plot sample (null objectives, so it sorts
+ * first). Out: the kept points, ranked (an id seen more than once in a group, such as a
+ * candidate measured twice, keeps its best rank); the sampled points not among them, as kind
+ * {@link #SAMPLE}; and one count row per group with the sums of the partitions' counts.
  */
 final class FrontsFn implements MapPartitionsFunction<Row, Row> {
 
@@ -42,17 +46,14 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         this.sample = sample;
     }
 
-    /** A well-mixed 64-bit hash of an id (SplitMix64's finaliser over the hash of its UTF-8 bytes). */
+    /** A well-mixed 64-bit hash of an id (XXH64 of its UTF-8 bytes). */
     static long hash(String id) {
         return hash(id == null ? null : UTF8String.fromString(id));
     }
 
     /** {@link #hash(String)} of Spark's form of the string, without making a Java string. */
     static long hash(UTF8String id) {
-        long z = (id == null ? 0 : id.hashCode()) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return id == null ? 0 : XXH64.hashUTF8String(id, 0x5EED);
     }
 
     static StructType schema(int dims) {
@@ -62,16 +63,39 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
             s = s.add("o" + i, DataTypes.DoubleType);
         }
         return s.add("input_rows", DataTypes.LongType).add("excluded_rows", DataTypes.LongType)
-                .add("front_rank", DataTypes.IntegerType).add("crowding_distance", DataTypes.DoubleType);
+                .add("front_rank", DataTypes.IntegerType).add("crowding_distance", DataTypes.DoubleType)
+                .add("sample_id", DataTypes.createArrayType(DataTypes.StringType))
+                .add("sample_arch", DataTypes.createArrayType(DataTypes.StringType))
+                .add("sample_values", DataTypes.createArrayType(DataTypes.DoubleType, false));
     }
 
-    /** A group's count row: its input rows and those excluded for a missing objective. */
-    static Row countRow(String grp, long inputRows, long excluded, int dims) {
-        Object[] count = new Object[8 + dims];
+    /** A point row: kind, grp, id, arch and values; rank and crowding may be null. */
+    static Row pointRow(int kind, String grp, String id, String arch, double[] values, Integer rank, Double crowding) {
+        Object[] v = new Object[11 + values.length];
+        v[0] = kind;
+        v[1] = grp;
+        v[2] = id;
+        v[3] = arch;
+        for (int i = 0; i < values.length; i++) {
+            v[4 + i] = values[i];
+        }
+        v[4 + values.length] = 0L;
+        v[5 + values.length] = 0L;
+        v[6 + values.length] = rank;
+        v[7 + values.length] = crowding;
+        return RowFactory.create(v);
+    }
+
+    /** A group's count row: its input rows, those excluded for a missing objective, and a plot sample (or null). */
+    static Row countRow(String grp, long inputRows, long excluded, int dims, List<PlotSample.Entry> sample) {
+        Object[] count = new Object[11 + dims];
         count[0] = COUNT;
         count[1] = grp;
         count[4 + dims] = inputRows;
         count[5 + dims] = excluded;
+        if (sample != null) {
+            System.arraycopy(PlotSample.columns(sample, dims), 0, count, 8 + dims, 3);
+        }
         return RowFactory.create(count);
     }
 
@@ -114,20 +138,12 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
             if (r.getInt(0) == COUNT) {
                 inputRows += r.getLong(4 + dims);
                 excluded += r.getLong(5 + dims);
+                mergeSample(r);
                 return;
             }
-            boolean fromSample = r.getInt(0) == SAMPLE;
             double[] p = new double[dims];
             for (int i = 0; i < dims; i++) {
-                if (r.isNullAt(4 + i) || !Double.isFinite(r.getDouble(4 + i))) {
-                    excluded++;
-                    return;
-                }
                 p[i] = r.getDouble(4 + i);
-            }
-            sampled.offer(hash(r.getString(2)), r);
-            if (fromSample) {
-                return;
             }
             int rank = ranking.add(p);
             if (rank > 0) {
@@ -137,26 +153,44 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
             }
         }
 
-        void finish(List<Row> out) {
-            sampled.emit(out, dims);
-            double[] crowding = crowding();
-            for (int k = 0; k < kept.size(); k++) {
-                Row r = kept.get(k);
-                Object[] v = new Object[8 + dims];
-                v[0] = POINT;
-                v[1] = grp;
-                v[2] = r.get(2);
-                v[3] = r.get(3);
-                for (int i = 0; i < dims; i++) {
-                    v[4 + i] = points.get(k)[i];
-                }
-                v[4 + dims] = 0L;
-                v[5 + dims] = 0L;
-                v[6 + dims] = ranks.get(k);
-                v[7 + dims] = crowding[k];
-                out.add(RowFactory.create(v));
+        private void mergeSample(Row r) {
+            if (r.isNullAt(8 + dims)) {
+                return;
             }
-            out.add(countRow(grp, inputRows, excluded, dims));
+            List<String> ids = r.getList(8 + dims);
+            List<String> archs = r.getList(9 + dims);
+            List<Double> values = r.getList(10 + dims);
+            for (int k = 0; k < ids.size(); k++) {
+                long hash = hash(ids.get(k));
+                if (sampled.wants(hash)) {
+                    double[] p = new double[dims];
+                    for (int i = 0; i < dims; i++) {
+                        p[i] = values.get(k * dims + i);
+                    }
+                    sampled.offer(hash, ids.get(k), archs.get(k), p);
+                }
+            }
+        }
+
+        void finish(List<Row> out) {
+            double[] crowding = crowding();
+            Map<String, Integer> best = new HashMap<>(); // id -> index into kept of its best rank
+            for (int k = 0; k < kept.size(); k++) {
+                Integer seen = best.putIfAbsent(kept.get(k).getString(2), k);
+                if (seen != null && ranks.get(k) < ranks.get(seen)) {
+                    best.put(kept.get(k).getString(2), k);
+                }
+            }
+            for (int k : best.values()) {
+                Row r = kept.get(k);
+                out.add(pointRow(POINT, grp, r.getString(2), r.getString(3), points.get(k), ranks.get(k), crowding[k]));
+            }
+            for (PlotSample.Entry e : sampled.entries()) {
+                if (!best.containsKey(e.id())) {
+                    out.add(pointRow(SAMPLE, grp, e.id(), e.arch(), e.values(), 0, null));
+                }
+            }
+            out.add(countRow(grp, inputRows, excluded, dims, null));
         }
 
         private double[] crowding() {

@@ -30,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,6 +107,7 @@ public final class ParetoJob extends SparkJob {
     String name;
 
     private List<String> columns;
+    private boolean hasArch;
     private double[] signs;
     private List<Budget> parsedBudgets;
 
@@ -154,48 +156,44 @@ public final class ParetoJob extends SparkJob {
         long start = System.nanoTime();
         Dataset<Row> input = requireColumns(load(spark));
         int dims = columns.size();
-        Dataset<Row> points = input.select(projection(input).toArray(Column[]::new));
-        List<Row> result = DistributedFronts.rank(points, dims, fronts, plotSample, bufferRows); // fronts, sample, counts: small
-        Timestamp now = Timestamp.from(Instant.now());
-        Map<String, long[]> counts = new TreeMap<>();
-        Map<String, List<Row>> firstFronts = new TreeMap<>();
-        // An id seen more than once in a group (the same candidate measured twice) keeps its best rank.
-        Map<String, Row> byKey = new LinkedHashMap<>();
-        for (Row r : result) {
-            String grp = r.getString(1);
-            String key = grp + "\u0000" + r.getString(2);
-            switch (r.getInt(0)) {
-                case FrontsFn.COUNT -> counts.merge(grp, new long[] {r.getLong(4 + dims), r.getLong(5 + dims)},
-                        (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]});
-                case FrontsFn.POINT -> {
-                    Row kept = byKey.get(key);
-                    if (kept == null || kept.getInt(0) == FrontsFn.SAMPLE || kept.getInt(6 + dims) > r.getInt(6 + dims)) {
-                        byKey.put(key, r);
-                    }
-                    if (r.getInt(6 + dims) == 1) {
-                        firstFronts.computeIfAbsent(grp, g -> new ArrayList<>()).add(r);
-                    }
+        Dataset<Row> ranked = DistributedFronts.rank(input.select(projection().toArray(Column[]::new)), groupBy, dims,
+                fronts, plotSample, bufferRows).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Timestamp now = Timestamp.from(Instant.now());
+            Map<String, long[]> counts = new TreeMap<>();
+            Map<String, List<Row>> firstFronts = new TreeMap<>();
+            // What the summaries need (counts and first fronts) is small; the pareto rows stay distributed.
+            for (Row r : ranked.where(col("kind").equalTo(FrontsFn.COUNT).or(col("front_rank").equalTo(1)))
+                    .collectAsList()) {
+                if (r.getInt(0) == FrontsFn.COUNT) {
+                    counts.put(r.getString(1), new long[] {r.getLong(4 + dims), r.getLong(5 + dims)});
+                } else {
+                    firstFronts.computeIfAbsent(r.getString(1), g -> new ArrayList<>()).add(r);
                 }
-                default -> byKey.putIfAbsent(key, r);
             }
+            long ranking = System.nanoTime();
+            List<Row> summaries = new ArrayList<>();
+            counts.forEach((grp, c) -> summaries.add(summary(grp, c, firstFronts.getOrDefault(grp, List.of()), dims,
+                    runId, now)));
+            TableStore store = new TableStore(spark);
+            Dataset<Row> members = ranked.where(col("kind").notEqual(FrontsFn.COUNT))
+                    .select(paretoColumns(dims, runId, now));
+            long written = store.replaceSlice(Tables.PARETO, members, "analysis", name).rowsAdded();
+            store.replaceSlice(Tables.PARETO_SUMMARY, spark.createDataFrame(summaries, Tables.PARETO_SUMMARY.schema()),
+                    "analysis", name);
+            String acrossTable = across == null ? "" : "\n" + FrontOverlap.table(spark,
+                    input.select(groupColumn().as("grp"), col(idColumn).cast("string").as("id")), firstFronts,
+                    groupBy, across);
+            long end = System.nanoTime();
+            return new Outcome(written, String.format(Locale.ROOT,
+                    "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to"
+                            + " pareto, %,d groups to pareto_summary; %.1f s (ranking %.1f s, writing %.1f s)%n%s%s",
+                    name, counts.values().stream().mapToLong(c -> c[0]).sum(), counts.size(),
+                    String.join(",", objectives), written, fronts, summaries.size(), (end - start) / 1e9,
+                    (ranking - start) / 1e9, (end - ranking) / 1e9, summaryTable(summaries), acrossTable));
+        } finally {
+            ranked.unpersist();
         }
-        List<Row> members = byKey.values().stream().map(r -> paretoRow(r, dims,
-                r.getInt(0) == FrontsFn.SAMPLE ? 0 : r.getInt(6 + dims), runId, now)).toList();
-        List<Row> summaries = new ArrayList<>();
-        counts.forEach((grp, c) -> summaries.add(summary(grp, c, firstFronts.getOrDefault(grp, List.of()), dims,
-                runId, now)));
-        TableStore store = new TableStore(spark);
-        store.replaceSlice(Tables.PARETO, spark.createDataFrame(members, Tables.PARETO.schema()), "analysis", name);
-        store.replaceSlice(Tables.PARETO_SUMMARY, spark.createDataFrame(summaries, Tables.PARETO_SUMMARY.schema()),
-                "analysis", name);
-        String acrossTable = across == null ? "" : "\n" + FrontOverlap.table(spark, points, firstFronts, groupBy,
-                across);
-        return new Outcome(members.size(), String.format(Locale.ROOT,
-                "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to pareto,"
-                        + " %,d groups to pareto_summary; %.1f s%n%s%s",
-                name, counts.values().stream().mapToLong(c -> c[0]).sum(), counts.size(), String.join(",", objectives),
-                members.size(), fronts, summaries.size(), (System.nanoTime() - start) / 1e9,
-                summaryTable(summaries), acrossTable));
     }
 
     private Dataset<Row> load(SparkSession spark) {
@@ -241,6 +239,7 @@ public final class ParetoJob extends SparkJob {
                         + present);
             }
         }
+        hasArch = present.contains("arch");
         if (idColumn == null) {
             idColumn = present.contains("id") ? "id" : present.contains("arch") ? "arch" : null;
             if (idColumn == null) {
@@ -254,24 +253,34 @@ public final class ParetoJob extends SparkJob {
         return input;
     }
 
-    /** kind, grp, id, arch, then each objective as a minimised double (0.0 added: no -0.0). */
-    private List<Column> projection(Dataset<Row> input) {
+    /** The group columns as strings, id, arch, then each objective as a minimised double (0.0 added: no -0.0). */
+    private List<Column> projection() {
         List<Column> out = new ArrayList<>();
-        out.add(lit(FrontsFn.POINT).as("kind"));
-        out.add(groupColumn().as("grp"));
+        for (String g : groupBy) {
+            out.add(col(g).cast("string"));
+        }
         out.add(col(idColumn).cast("string").as("id"));
-        out.add((Arrays.asList(input.columns()).contains("arch") ? col("arch").cast("string")
-                : lit(null).cast("string")).as("arch"));
+        out.add((hasArch ? col("arch").cast("string") : lit(null).cast("string")).as("arch"));
         for (int i = 0; i < columns.size(); i++) {
             out.add(col(columns.get(i)).cast("double").multiply(signs[i]).plus(0.0).as("o" + i));
         }
-        out.add(lit(0L).as("input_rows"));
-        out.add(lit(0L).as("excluded_rows"));
-        out.add(lit(null).cast("int").as("front_rank"));
-        out.add(lit(null).cast("double").as("crowding_distance"));
         return out;
     }
 
+    /** pareto's columns from the ranked rows: the objectives back in their own sign, by name. */
+    private Column[] paretoColumns(int dims, String runId, Timestamp now) {
+        List<Column> values = new ArrayList<>();
+        for (String c : new java.util.LinkedHashSet<>(columns)) { // an objective named twice is one entry
+            int i = columns.indexOf(c);
+            values.add(lit(c));
+            values.add(col("o" + i).multiply(signs[i]).plus(0.0));
+        }
+        return new Column[] {lit(name).as("analysis"), col("grp"), col("id"), col("arch"), col("front_rank"),
+                col("crowding_distance"), functions.map(values.toArray(Column[]::new)).as("objective_values"),
+                lit(runId).as("run_id"), lit(now).as("created_at")};
+    }
+
+    /** The group label of {@link PartitionFrontsFn}, in Spark SQL. */
     private Column groupColumn() {
         if (groupBy.isEmpty()) {
             return lit("all");
@@ -297,13 +306,6 @@ public final class ParetoJob extends SparkJob {
             m.put(columns.get(i), v[i]);
         }
         return m;
-    }
-
-    private Row paretoRow(Row r, int dims, int rank, String runId, Timestamp now) {
-        return Tables.PARETO.row(mapOf("analysis", name, "grp", r.getString(1), "id", r.getString(2), "arch",
-                r.getString(3), "front_rank", rank, "crowding_distance", rank == 0 ? null : r.get(7 + dims),
-                "objective_values", named(values(r, dims)),
-                "run_id", runId, "created_at", now));
     }
 
     private Row summary(String grp, long[] count, List<Row> front, int dims, String runId, Timestamp now) {

@@ -123,6 +123,39 @@ class ParetoJobSparkTest extends SparkTestBase {
         assertTrue(r.out().contains("First fronts across device"), r.out());
     }
 
+    /**
+     * The plot sample (rank 0) is the 25 complete rows with the smallest id hash, less those on
+     * the kept fronts, whether the partitions rank their rows at once or cut them many times.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {50_000, 40})
+    void thePlotSampleIsTheSmallestIdHashesWhateverTheCuts(int bufferRows) {
+        String name = "sample" + bufferRows;
+        CliRun r = nas("pareto", "--buffer-rows", Integer.toString(bufferRows), "--input",
+                tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max", "--group-by", "device",
+                "--fronts", "1", "--plot-sample", "25", "--name", name);
+        assertEquals(0, r.code(), r.err());
+        List<String> bottom = POINTS.get("a").keySet().stream()
+                .sorted(java.util.Comparator.<String>comparingLong(FrontsFn::hash)).limit(25).toList();
+        java.util.Set<String> front = new java.util.HashSet<>(spark.sql("SELECT id FROM pareto WHERE analysis = '"
+                + name + "' AND grp = 'device=a' AND front_rank = 1").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
+        List<String> sampled = spark.sql("SELECT id FROM pareto WHERE analysis = '" + name + "' AND grp = 'device=a'"
+                + " AND front_rank = 0").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        assertEquals(bottom.stream().filter(id -> !front.contains(id)).sorted().toList(),
+                sampled.stream().sorted().toList());
+        assertTrue(!front.isEmpty() && sampled.size() >= 25 - front.size(), sampled + " " + front);
+    }
+
+    @Test
+    void noPlotSampleWritesOnlyTheFronts() {
+        CliRun r = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max",
+                "--plot-sample", "0", "--name", "nosample");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, spark.sql("SELECT * FROM pareto WHERE analysis = 'nosample' AND front_rank = 0").count());
+        assertTrue(spark.sql("SELECT * FROM pareto WHERE analysis = 'nosample' AND front_rank = 1").count() > 0);
+    }
+
     /** The front in the order the job sees it (lexicographic), so knee ties break the same way. */
     private static List<double[]> sorted(List<double[]> front) {
         List<double[]> s = new ArrayList<>(front);
