@@ -86,9 +86,10 @@ class LatencyMeterTest {
                         FeatureShape.image(3, 8), FeatureShape.image(3, 8)),
                 new LatencyProtocol(2, 7, 1, 1, false, 3));
         assertEquals(3, m.size());
-        // About 100 MFLOPs against a few hundred: far beyond any noise.
-        assertTrue(m.get(0).stats().p10() > 5 * m.get(1).stats().p90(), m.toString());
-        assertTrue(m.get(0).stats().p10() > 5 * m.get(2).stats().p90(), "the input belongs to its network: " + m);
+        // About 100 MFLOPs against a few hundred: far beyond any noise. Medians, not p90s: of 7
+        // repeats one spike on a busy machine is the p90 (seen in CI: 4.2 ms against a 0.13 ms median).
+        assertTrue(m.get(0).stats().p10() > 5 * m.get(1).stats().median(), m.toString());
+        assertTrue(m.get(0).stats().p10() > 5 * m.get(2).stats().median(), "the input belongs to its network: " + m);
         assertEquals(3, m.get(0).opCalls());
         assertThrows(IllegalArgumentException.class, () -> LatencyMeter.measureRoundRobin(
                 java.util.List.of(small), java.util.List.of(), QUICK));

@@ -8,12 +8,13 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The first fronts of every group, without gathering a group's rows anywhere, in one scan of the
- * input: {@link PartitionFrontsFn} counts each partition's rows and drops those that cannot be in
- * the first R fronts as they stream past; the few survivors are shuffled by group, sorted, and
- * ranked exactly by {@link FrontsFn}.
+ * input: the first pass ({@link FirstPass}) counts each partition's rows and drops those that
+ * cannot be in the first R fronts as they stream past; the few survivors are shuffled by group,
+ * sorted, and ranked exactly by {@link FrontsFn}.
  */
 final class DistributedFronts {
 
@@ -22,15 +23,9 @@ final class DistributedFronts {
 
     private DistributedFronts() {}
 
-    /**
-     * The FrontsFn rows of the final pass: the kept fronts, a sample, one count per group. The
-     * {@code points} are the rows {@link PartitionFrontsFn} reads.
-     */
-    static Dataset<Row> rank(Dataset<Row> points, List<String> groupBy, int dims, int fronts, int plotSample,
-            int buffer) {
-        JavaRDD<Row> survivors = points.queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(new PartitionFrontsFn(groupBy, dims, fronts, plotSample, buffer));
-        return points.sparkSession().createDataFrame(survivors, FrontsFn.schema(dims))
+    /** The FrontsFn rows of the final pass over the first pass's survivors: the kept fronts, a sample, one count per group. */
+    static Dataset<Row> rank(SparkSession spark, JavaRDD<Row> survivors, int dims, int fronts, int plotSample) {
+        return spark.createDataFrame(survivors, FrontsFn.schema(dims))
                 .repartition(col("grp")).sortWithinPartitions(order(dims))
                 .mapPartitions(new FrontsFn(dims, fronts, plotSample), Encoders.row(FrontsFn.schema(dims)));
     }

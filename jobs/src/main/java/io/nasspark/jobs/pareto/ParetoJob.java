@@ -156,8 +156,10 @@ public final class ParetoJob extends SparkJob {
         long start = System.nanoTime();
         Dataset<Row> input = requireColumns(load(spark));
         int dims = columns.size();
-        Dataset<Row> ranked = DistributedFronts.rank(input.select(projection().toArray(Column[]::new)), groupBy, dims,
-                fronts, plotSample, bufferRows).persist(StorageLevel.MEMORY_AND_DISK());
+        FirstPass.Survivors survivors = new FirstPass(groupBy, idColumn, hasArch, columns, signs, fronts, plotSample,
+                bufferRows).run(input);
+        Dataset<Row> ranked = DistributedFronts.rank(spark, survivors.rows(), dims, fronts, plotSample)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Timestamp now = Timestamp.from(Instant.now());
             Map<String, long[]> counts = new TreeMap<>();
@@ -187,10 +189,11 @@ public final class ParetoJob extends SparkJob {
             long end = System.nanoTime();
             return new Outcome(written, String.format(Locale.ROOT,
                     "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to"
-                            + " pareto, %,d groups to pareto_summary; %.1f s (ranking %.1f s, writing %.1f s)%n%s%s",
+                            + " pareto, %,d groups to pareto_summary; %.1f s (ranking %.1f s over %s, writing %.1f s)%n%s%s",
                     name, counts.values().stream().mapToLong(c -> c[0]).sum(), counts.size(),
                     String.join(",", objectives), written, fronts, summaries.size(), (end - start) / 1e9,
-                    (ranking - start) / 1e9, (end - ranking) / 1e9, summaryTable(summaries), acrossTable));
+                    (ranking - start) / 1e9, survivors.columnar() ? "Parquet column batches" : "rows",
+                    (end - ranking) / 1e9, summaryTable(summaries), acrossTable));
         } finally {
             ranked.unpersist();
         }
@@ -251,20 +254,6 @@ public final class ParetoJob extends SparkJob {
                     + present);
         }
         return input;
-    }
-
-    /** The group columns as strings, id, arch, then each objective as a minimised double (0.0 added: no -0.0). */
-    private List<Column> projection() {
-        List<Column> out = new ArrayList<>();
-        for (String g : groupBy) {
-            out.add(col(g).cast("string"));
-        }
-        out.add(col(idColumn).cast("string").as("id"));
-        out.add((hasArch ? col("arch").cast("string") : lit(null).cast("string")).as("arch"));
-        for (int i = 0; i < columns.size(); i++) {
-            out.add(col(columns.get(i)).cast("double").multiply(signs[i]).plus(0.0).as("o" + i));
-        }
-        return out;
     }
 
     /** pareto's columns from the ranked rows: the objectives back in their own sign, by name. */

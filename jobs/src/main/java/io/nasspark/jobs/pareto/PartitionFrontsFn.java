@@ -1,45 +1,27 @@
 package io.nasspark.jobs.pareto;
 
-import io.nasspark.pareto.DominanceFilter;
-import io.nasspark.pareto.StreamingFronts;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The first pass of the distributed non-dominated sort, on the input's partitions as they come
- * (unsorted, groups interleaved), in the same scan that counts the rows: it keeps, per group,
- * only rows that can still be in the first R fronts, a bottom-k sample for plots, and the counts.
- *
- * <p>A group's rows collect in a buffer; when it fills (first at 256 rows, then at twice what
- * the last cut kept), the buffer is ranked in memory and cut to its first R fronts, and the
- * members of front R become the threshold: a later row that one
- * of them dominates has R dominators in a chain, so its global rank exceeds R and it is dropped
- * on arrival. On typical data almost every row is dropped by that test, a binary search in two
- * dimensions ({@link DominanceFilter}). When even the first R fronts fill the buffer (fronts as
- * large as the buffer, as on anti-correlated objectives) they are emitted as they are and the
- * buffer starts again, so memory stays bounded by the buffer per group. {@link FrontsFn} then
- * ranks the survivors of all partitions exactly.
+ * The first pass of the distributed non-dominated sort over rows, for any input (a join of the
+ * tables, a filtered or CSV file): on the input's partitions as they come (unsorted, groups
+ * interleaved), in the same scan that counts the rows, it keeps per group only rows that can
+ * still be in the first R fronts, a bottom-k sample for plots, and the counts
+ * ({@link FirstPassGroup}). {@link FrontsFn} then ranks the survivors of all partitions exactly.
+ * A plain Parquet input is read by {@link ColumnarFrontsFn} instead.
  *
  * <p>It reads Spark's internal rows (the group columns as strings, id, arch, the minimised
- * objectives): a dropped row then costs a hash lookup of its group, a hash of its id and a few
+ * objectives): a dropped row then costs a lookup of its group, a hash of its id and a few
  * comparisons, and only survivors and sampled rows become Java strings. The group's label
  * ({@code col=value,...}) is made once per group, not per row.
  */
 final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, Row> {
-
-    /**
-     * Rows a group buffers before its first cut. Small, so that a threshold exists early: with
-     * many groups, buffering the full {@code buffer} rows of each before any is dropped costs more
-     * than the scan. Later cuts come when the buffer has doubled since the last.
-     */
-    private static final int FIRST_CUT = 256;
 
     private static final UTF8String NULL_VALUE = UTF8String.fromString("null");
     private static final UTF8String KEY_SEPARATOR = UTF8String.fromString("\u0000");
@@ -61,33 +43,28 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
 
     @Override
     public Iterator<Row> call(Iterator<InternalRow> rows) {
-        Map<UTF8String, Group> groups = new HashMap<>();
+        FirstPassGroup.Registry groups = new FirstPassGroup.Registry();
         List<Row> out = new ArrayList<>();
         double[] values = new double[dims];
         int idAt = groupBy.size();
-        UTF8String lastKey = null;
-        Group last = null;
+        Cursor cursor = new Cursor(idAt);
         while (rows.hasNext()) {
             InternalRow r = rows.next();
             UTF8String key = key(r);
-            if (!key.equals(lastKey)) { // rows often come in runs of one group: skip the lookup then
-                last = groups.get(key);
-                if (last == null) {
-                    last = new Group(key.clone(), label(r)); // the row's bytes are reused for the next row
-                    groups.put(last.key, last);
-                }
-                lastKey = last.key;
+            FirstPassGroup g = groups.get(key);
+            if (g == null) {
+                g = groups.add(key, new FirstPassGroup(label(r), dims, fronts, sample, buffer));
             }
-            last.inputRows++;
+            g.inputRows++;
             if (!read(r, idAt + 2, values)) {
-                last.excluded++;
+                g.excluded++;
                 continue;
             }
-            last.add(r, idAt, values, out);
+            long hash = sample > 0 ? FrontsFn.hash(r.isNullAt(idAt) ? null : r.getUTF8String(idAt)) : 0;
+            cursor.row = r;
+            g.add(values, hash, sample > 0 && g.samples(hash), cursor, out);
         }
-        for (Group g : groups.values()) {
-            g.finish(out);
-        }
+        groups.finish(out);
         return out.iterator();
     }
 
@@ -108,12 +85,21 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
 
     /** The group's label as pareto stores it: {@code col=value,...}, or {@code all} without --group-by. */
     private String label(InternalRow r) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < groupBy.size(); i++) {
+            values.add(r.isNullAt(i) ? null : r.getUTF8String(i).toString());
+        }
+        return label(groupBy, values);
+    }
+
+    /** {@code col=value,...} (a null value as "null"), or {@code all} without group columns. */
+    static String label(List<String> groupBy, List<String> values) {
         if (groupBy.isEmpty()) {
             return "all";
         }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < groupBy.size(); i++) {
-            parts.add(groupBy.get(i) + "=" + (r.isNullAt(i) ? "null" : r.getUTF8String(i).toString()));
+            parts.add(groupBy.get(i) + "=" + (values.get(i) == null ? "null" : values.get(i)));
         }
         return String.join(",", parts);
     }
@@ -132,82 +118,23 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
         return true;
     }
 
-    private static String string(InternalRow r, int i) {
-        return r.isNullAt(i) ? null : r.getUTF8String(i).toString();
-    }
+    /** The id and arch of the row being added. */
+    private static final class Cursor implements FirstPassGroup.CurrentRow {
+        private final int idAt;
+        InternalRow row;
 
-    /** A buffered row that may still be on the first R fronts. */
-    private record Pending(String id, String arch, double[] values) {}
-
-    private final class Group {
-        final UTF8String key;
-        final String label;
-        List<Pending> pending = new ArrayList<>();
-        DominanceFilter threshold = DominanceFilter.empty(dims);
-        int compactAt = Math.min(buffer, FIRST_CUT);
-        final PlotSample sampled = new PlotSample(sample);
-        long inputRows;
-        long excluded;
-
-        Group(UTF8String key, String label) {
-            this.key = key;
-            this.label = label;
+        Cursor(int idAt) {
+            this.idAt = idAt;
         }
 
-        void add(InternalRow r, int idAt, double[] values, List<Row> out) {
-            if (sample > 0) {
-                long hash = FrontsFn.hash(r.isNullAt(idAt) ? null : r.getUTF8String(idAt));
-                if (sampled.wants(hash)) {
-                    sampled.offer(hash, string(r, idAt), string(r, idAt + 1), values.clone());
-                }
-            }
-            if (threshold.dominates(values)) {
-                return;
-            }
-            pending.add(new Pending(string(r, idAt), string(r, idAt + 1), values.clone()));
-            if (pending.size() >= compactAt) {
-                compact(out);
-            }
+        @Override
+        public String id() {
+            return row.isNullAt(idAt) ? null : row.getUTF8String(idAt).toString();
         }
 
-        /** Cuts the buffer to its first R fronts and takes front R as the new threshold. */
-        private void compact(List<Row> out) {
-            pending.sort((a, b) -> StreamingFronts.compare(a.values(), b.values()));
-            StreamingFronts ranking = new StreamingFronts(dims, fronts);
-            List<Pending> kept = new ArrayList<>();
-            List<double[]> lastFront = new ArrayList<>();
-            for (Pending p : pending) {
-                int rank = ranking.add(p.values());
-                if (rank > 0) {
-                    kept.add(p);
-                    if (rank == fronts) {
-                        lastFront.add(p.values());
-                    }
-                }
-            }
-            if (!lastFront.isEmpty()) {
-                threshold = new DominanceFilter(lastFront, dims);
-            }
-            pending = kept;
-            if (pending.size() >= buffer) {
-                emit(out); // fronts as large as the buffer: pass them on rather than grow
-            }
-            compactAt = Math.max(Math.min(buffer, FIRST_CUT), 2 * pending.size());
-        }
-
-        private void emit(List<Row> out) {
-            for (Pending p : pending) {
-                out.add(FrontsFn.pointRow(FrontsFn.POINT, label, p.id(), p.arch(), p.values(), null, null));
-            }
-            pending = new ArrayList<>();
-        }
-
-        void finish(List<Row> out) {
-            if (!pending.isEmpty()) {
-                compact(out);
-                emit(out);
-            }
-            out.add(FrontsFn.countRow(label, inputRows, excluded, dims, sampled.entries()));
+        @Override
+        public String arch() {
+            return row.isNullAt(idAt + 1) ? null : row.getUTF8String(idAt + 1).toString();
         }
     }
 }

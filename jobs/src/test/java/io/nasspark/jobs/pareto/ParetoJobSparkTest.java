@@ -147,6 +147,36 @@ class ParetoJobSparkTest extends SparkTestBase {
         assertTrue(!front.isEmpty() && sampled.size() >= 25 - front.size(), sampled + " " + front);
     }
 
+    /**
+     * A plain Parquet input is read as column batches, a filtered one as rows: both give the same
+     * rows, ranks, crowding distances, sample and summaries, with the buffer cut many times too.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {50_000, 40})
+    void columnBatchesAndRowsGiveTheSameAnalysis(int bufferRows) {
+        String input = tmp.resolve("input").toString();
+        CliRun batches = nas("pareto", "--buffer-rows", Integer.toString(bufferRows), "--input", input, "--objectives",
+                "latency_ms:min,top1:max", "--group-by", "device", "--plot-sample", "30", "--name", "batches");
+        CliRun rows = nas("pareto", "--buffer-rows", Integer.toString(bufferRows), "--input", input, "--objectives",
+                "latency_ms:min,top1:max", "--group-by", "device", "--plot-sample", "30", "--name", "rows",
+                "--where", "length(id) > 0");
+        assertEquals(0, batches.code(), batches.err());
+        assertEquals(0, rows.code(), rows.err());
+        assertTrue(batches.out().contains("over Parquet column batches"), batches.out());
+        assertTrue(rows.out().contains("over rows"), rows.out());
+        for (String query : List.of(
+                "SELECT grp, id, front_rank, crowding_distance, objective_values['latency_ms'], objective_values['top1']"
+                        + " FROM pareto WHERE analysis = '%s' ORDER BY grp, id",
+                "SELECT grp, input_rows, excluded_rows, front_size, hypervolume, knee_id, status FROM pareto_summary"
+                        + " WHERE analysis = '%s' ORDER BY grp")) {
+            List<String> a = spark.sql(String.format(query, "batches")).collectAsList().stream().map(Row::toString)
+                    .toList();
+            assertEquals(a, spark.sql(String.format(query, "rows")).collectAsList().stream().map(Row::toString)
+                    .toList());
+            assertTrue(a.size() >= 3, a.toString());
+        }
+    }
+
     @Test
     void noPlotSampleWritesOnlyTheFronts() {
         CliRun r = nas("pareto", "--input", tmp.resolve("input").toString(), "--objectives", "latency_ms:min,top1:max",
