@@ -208,7 +208,7 @@ public final class TableStore {
         String name = IcebergCatalog.qualified(table.name());
         String literal = "'" + value.replace("'", "''") + "'";
         if (!mayHold(name, column, value) || spark.table(name).where(column + " = " + literal).isEmpty()) {
-            return commit(table, rows, false, view -> "INSERT INTO " + name + " SELECT * FROM " + view);
+            return insert(table, rows);
         }
         return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
                 + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal + " THEN DELETE");
@@ -221,6 +221,11 @@ public final class TableStore {
     public MergeResult appendNew(TableSchema table, Dataset<Row> rows) {
         SchemaCheck.requireWritable(table, rows.schema());
         ensure(table);
+        return insert(table, rows);
+    }
+
+    /** One append of {@code rows}, not deduplicated. */
+    private MergeResult insert(TableSchema table, Dataset<Row> rows) {
         String name = IcebergCatalog.qualified(table.name());
         return commit(table, rows, false, view -> "INSERT INTO " + name + " SELECT * FROM " + view);
     }

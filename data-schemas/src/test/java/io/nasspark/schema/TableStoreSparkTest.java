@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -84,6 +85,24 @@ class TableStoreSparkTest {
         List<String> files = spark.sql("SELECT file_path FROM " + IcebergCatalog.qualified("runs") + ".files")
                 .as(Encoders.STRING()).collectAsList();
         assertTrue(files.stream().allMatch(f -> f.endsWith(".parquet")), files.toString());
+    }
+
+    @Test
+    void anAppendOfNewKeysIsOneCommitAndASliceIsReplacedWhole() {
+        MergeResult appended = store.appendNew(Tables.RUNS, runs(0, 20));
+        assertEquals(20, appended.rowsAdded());
+        assertTrue(appended.snapshotId() > 0);
+        // Slices keyed by job: a new one is appended, a stored one replaced (rows no longer there go).
+        store.replaceSlice(Tables.RUNS, runs(20, 30).withColumn("job", functions.lit("slice-with-a-long-name-a")),
+                "job", "slice-with-a-long-name-a");
+        store.replaceSlice(Tables.RUNS, runs(30, 35).withColumn("job", functions.lit("slice-with-a-long-name-b")),
+                "job", "slice-with-a-long-name-b"); // shares 16 characters of bounds with a: Iceberg says "may hold"
+        store.replaceSlice(Tables.RUNS, runs(25, 28).withColumn("job", functions.lit("slice-with-a-long-name-a")),
+                "job", "slice-with-a-long-name-a");
+        assertEquals(List.of(20L, 3L, 5L), List.of(
+                store.read(Tables.RUNS).where("job = 'sample'").count(),
+                store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-a'").count(),
+                store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-b'").count()));
     }
 
     @Test

@@ -181,9 +181,12 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                     best.put(kept.get(k).getString(2), k);
                 }
             }
-            for (int k : best.values()) {
-                Row r = kept.get(k);
-                out.add(pointRow(POINT, grp, r.getString(2), r.getString(3), points.get(k), ranks.get(k), crowding[k]));
+            for (int k = 0; k < kept.size(); k++) { // in lexicographic order, which the knee's ties follow
+                if (best.get(kept.get(k).getString(2)) == k) {
+                    Row r = kept.get(k);
+                    out.add(pointRow(POINT, grp, r.getString(2), r.getString(3), points.get(k), ranks.get(k),
+                            crowding[k]));
+                }
             }
             for (PlotSample.Entry e : sampled.entries()) {
                 if (!best.containsKey(e.id())) {

@@ -8,6 +8,7 @@ import io.nasspark.jobs.cli.TablePrinter;
 import io.nasspark.pareto.Budget;
 import io.nasspark.pareto.FrontAnalysis;
 import io.nasspark.pareto.Hypervolume;
+import io.nasspark.pareto.StreamingFronts;
 import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
@@ -305,13 +306,9 @@ public final class ParetoJob extends SparkJob {
             s.put("status", "empty");
             return Tables.PARETO_SUMMARY.row(s);
         }
-        List<double[]> minimised = front.stream().map(r -> {
-            double[] p = new double[dims];
-            for (int i = 0; i < dims; i++) {
-                p[i] = r.getDouble(4 + i);
-            }
-            return p;
-        }).toList();
+        front = front.stream().sorted((a, b) -> StreamingFronts.compare(minimised(a, dims), minimised(b, dims)))
+                .toList(); // lexicographic, as ranked: the knee's ties break the same way every run
+        List<double[]> minimised = front.stream().map(r -> minimised(r, dims)).toList();
         double[] ref = referencePoint == null ? FrontAnalysis.derivedReference(minimised)
                 : columns.stream().mapToDouble(c -> referencePoint.get(c)).toArray();
         double[] refMin = new double[dims];
@@ -350,6 +347,15 @@ public final class ParetoJob extends SparkJob {
         s.put("budget_ids", answerIds);
         s.put("status", "ok");
         return Tables.PARETO_SUMMARY.row(s);
+    }
+
+    /** A ranked row's objectives, all minimised. */
+    private static double[] minimised(Row r, int dims) {
+        double[] p = new double[dims];
+        for (int i = 0; i < dims; i++) {
+            p[i] = r.getDouble(4 + i);
+        }
+        return p;
     }
 
     private static String format(double v) {
