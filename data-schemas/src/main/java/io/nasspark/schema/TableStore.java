@@ -182,11 +182,16 @@ public final class TableStore {
                 .createOrReplaceTempView(view);
         String writeId = UUID.randomUUID().toString();
         try {
-            commitWithRetry(statement.apply(view), writeId);
+            commitWithRetry(() -> spark.sql(statement.apply(view)), writeId);
         } finally {
             spark.catalog().dropTempView(view);
         }
-        Snapshot ours = snapshotOf(name, writeId);
+        return result(table, writeId);
+    }
+
+    /** What write {@code writeId} committed to {@code table}. */
+    private MergeResult result(TableSchema table, String writeId) {
+        Snapshot ours = snapshotOf(IcebergCatalog.qualified(table.name()), writeId);
         String added = ours == null ? null : ours.summary().get(SnapshotSummary.ADDED_RECORDS_PROP);
         return new MergeResult(table.name(), added == null ? 0 : Long.parseLong(added),
                 ours == null ? -1 : ours.snapshotId());
@@ -194,24 +199,78 @@ public final class TableStore {
 
     /**
      * Makes the rows of {@code table} whose {@code column} equals {@code value} exactly
-     * {@code rows}, in one commit: matching keys are updated, new ones inserted, and stored rows
-     * of that slice missing from {@code rows} deleted. For results recomputed whole, such as an
-     * analysis run again. A slice not stored yet is appended, which unlike a merge does not read
-     * the table; the price is that two writers of the same new slice at the same moment would
-     * both append it (a later run of that slice replaces it whole again). The rows must not
-     * repeat a key: a slice computed whole has each key once, so the append skips the shuffle
-     * that deduplicating would cost.
+     * {@code rows}, in one commit. For results recomputed whole, such as an analysis run again.
+     * A slice not stored yet is appended, which unlike a merge does not read the table; the
+     * price is that two writers of the same new slice at the same moment would both append it
+     * (a later run of that slice replaces it whole again). A stored slice is overwritten: its
+     * data files are dropped and the rows appended, which reads no data, since every write of a
+     * slice puts it in files of its own and the table keeps the slice column's exact bounds.
+     * Files that do not show that (written before those bounds were kept) make Iceberg refuse,
+     * and the slice is then replaced by a merge: matching keys updated, new ones inserted, and
+     * stored rows of the slice missing from {@code rows} deleted. The rows must not repeat a
+     * key: a slice computed whole has each key once, so the append skips the shuffle that
+     * deduplicating would cost.
      */
     public MergeResult replaceSlice(TableSchema table, Dataset<Row> rows, String column, String value) {
         SchemaCheck.requireWritable(table, rows.schema());
         ensure(table);
         String name = IcebergCatalog.qualified(table.name());
+        keepExactBounds(name, column);
         String literal = "'" + value.replace("'", "''") + "'";
         if (!mayHold(name, column, value) || spark.table(name).where(column + " = " + literal).isEmpty()) {
             return insert(table, rows);
         }
-        return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
-                + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal + " THEN DELETE");
+        try {
+            return overwrite(table, rows, column, value);
+        } catch (RuntimeException e) {
+            if (!dropsPartOfAFile(e)) {
+                throw e;
+            }
+            return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+                    + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal + " THEN DELETE");
+        }
+    }
+
+    /**
+     * Replaces the slice by dropping its data files and appending {@code rows}, in one commit
+     * that touches only metadata for the old rows. Iceberg refuses it (see
+     * {@link #dropsPartOfAFile}) when a file holds rows of the slice and others, or when its
+     * bounds cannot show that it holds only the slice.
+     */
+    private MergeResult overwrite(TableSchema table, Dataset<Row> rows, String column, String value) {
+        String name = IcebergCatalog.qualified(table.name());
+        Dataset<Row> columns = rows.selectExpr(table.columns().toArray(String[]::new));
+        String writeId = UUID.randomUUID().toString();
+        commitWithRetry(() -> {
+            try {
+                columns.writeTo(name).overwrite(functions.col(column).equalTo(value));
+            } catch (NoSuchTableException e) {
+                throw new IllegalStateException("table " + name + " vanished during the write", e);
+            }
+        }, writeId);
+        return result(table, writeId);
+    }
+
+    /** Whether Iceberg refused an overwrite because a file would be dropped with rows outside the slice. */
+    private static boolean dropsPartOfAFile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ValidationException && String.valueOf(t.getMessage()).contains("some, but not all")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Keeps full bounds of a slice column in new files' metadata (by default strings are cut to
+     * 16 characters), so that a slice's files can be shown to hold only that slice and dropped
+     * whole by {@link #overwrite}.
+     */
+    private void keepExactBounds(String name, String column) {
+        String property = "write.metadata.metrics.column." + column;
+        if (!"full".equals(load(name).properties().get(property))) {
+            spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('" + property + "'='full')");
+        }
     }
 
     /**
@@ -284,11 +343,13 @@ public final class TableStore {
     }
 
     /** Runs a writing statement, tagging its snapshot, again when another commit won the race. */
-    private void commitWithRetry(String statement, String writeId) {
+    private void commitWithRetry(Runnable write, String writeId) {
         for (int attempt = 1; ; attempt++) {
             try {
-                CommitMetadata.withCommitProperties(Map.of(WRITE_ID_PROPERTY, writeId),
-                        () -> spark.sql(statement), RuntimeException.class);
+                CommitMetadata.withCommitProperties(Map.of(WRITE_ID_PROPERTY, writeId), () -> {
+                    write.run();
+                    return null;
+                }, RuntimeException.class);
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= MAX_ATTEMPTS || !isCommitConflict(e)) {
@@ -301,6 +362,9 @@ public final class TableStore {
 
     /** Whether {@code e} says another writer committed first (so a retry can succeed). */
     static boolean isCommitConflict(Throwable e) {
+        if (dropsPartOfAFile(e)) {
+            return false; // a refusal that a retry would only repeat
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ValidationException || t instanceof CommitFailedException) {
                 return true;

@@ -103,6 +103,23 @@ class TableStoreSparkTest {
                 store.read(Tables.RUNS).where("job = 'sample'").count(),
                 store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-a'").count(),
                 store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-b'").count()));
+        // The slice's own files were dropped whole: no delete files, as a merge would have written.
+        Row last = spark.sql("SELECT summary['deleted-data-files'], summary['added-delete-files'] FROM "
+                + IcebergCatalog.qualified("runs") + ".snapshots ORDER BY committed_at DESC LIMIT 1").first();
+        assertTrue(!last.isNullAt(0) && last.isNullAt(1), "data files dropped, no delete files: " + last);
+
+        // A file whose bounds cannot show it holds one slice (cut to 4 characters): Iceberg refuses to
+        // drop files by the filter, and the slice is replaced by a merge instead, with the same result.
+        spark.sql("ALTER TABLE " + IcebergCatalog.qualified("runs")
+                + " SET TBLPROPERTIES ('write.metadata.metrics.column.job'='truncate(4)')");
+        store.appendNew(Tables.RUNS, runs(40, 42).withColumn("job", functions.lit("slice-with-a-long-name-c")));
+        store.replaceSlice(Tables.RUNS, runs(26, 27).withColumn("job", functions.lit("slice-with-a-long-name-a")),
+                "job", "slice-with-a-long-name-a");
+        assertEquals(List.of(1L, 5L, 2L, 28L), List.of(
+                store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-a'").count(),
+                store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-b'").count(),
+                store.read(Tables.RUNS).where("job = 'slice-with-a-long-name-c'").count(),
+                store.read(Tables.RUNS).count()));
     }
 
     @Test
