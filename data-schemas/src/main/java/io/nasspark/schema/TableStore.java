@@ -215,9 +215,10 @@ public final class TableStore {
         SchemaCheck.requireWritable(table, rows.schema());
         ensure(table);
         String name = IcebergCatalog.qualified(table.name());
-        keepExactBounds(name, column);
+        Table stored = load(name);
+        keepExactBounds(stored, name, column);
         String literal = "'" + value.replace("'", "''") + "'";
-        if (!mayHold(name, column, value) || spark.table(name).where(column + " = " + literal).isEmpty()) {
+        if (!mayHold(stored, column, value) || spark.table(name).where(column + " = " + literal).isEmpty()) {
             return insert(table, rows);
         }
         try {
@@ -266,9 +267,9 @@ public final class TableStore {
      * 16 characters), so that a slice's files can be shown to hold only that slice and dropped
      * whole by {@link #overwrite}.
      */
-    private void keepExactBounds(String name, String column) {
+    private void keepExactBounds(Table stored, String name, String column) {
         String property = "write.metadata.metrics.column." + column;
-        if (!"full".equals(load(name).properties().get(property))) {
+        if (!"full".equals(stored.properties().get(property))) {
             spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('" + property + "'='full')");
         }
     }
@@ -293,12 +294,11 @@ public final class TableStore {
      * Whether a data file of the table may hold a row with {@code column = value}, from the
      * table's metadata alone (column bounds; strings' are truncated, so "may"): no Spark job.
      */
-    private boolean mayHold(String name, String column, String value) {
-        Table t = load(name);
-        if (t.currentSnapshot() == null) {
+    private boolean mayHold(Table stored, String column, String value) {
+        if (stored.currentSnapshot() == null) {
             return false;
         }
-        try (CloseableIterable<FileScanTask> files = t.newScan().filter(Expressions.equal(column, value))
+        try (CloseableIterable<FileScanTask> files = stored.newScan().filter(Expressions.equal(column, value))
                 .planFiles()) {
             return files.iterator().hasNext();
         } catch (java.io.IOException e) {

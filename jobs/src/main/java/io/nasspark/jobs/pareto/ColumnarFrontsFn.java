@@ -90,8 +90,7 @@ final class ColumnarFrontsFn implements FlatMapFunction<Iterator<ColumnarBatch>,
                     continue;
                 }
                 cursor.at = i;
-                long hash = sample > 0 ? FrontsFn.hash(cursor.id.isNullAt(i) ? null : cursor.id.getUTF8String(i)) : 0;
-                g.add(values, hash, sample > 0 && g.samples(hash), cursor, out);
+                g.add(values, cursor, out);
             }
         }
         groups.finish(out);
@@ -138,6 +137,11 @@ final class ColumnarFrontsFn implements FlatMapFunction<Iterator<ColumnarBatch>,
         @Override
         public String arch() {
             return arch == null || arch.isNullAt(at) ? null : arch.getUTF8String(at).toString();
+        }
+
+        @Override
+        public long idHash() {
+            return FrontsFn.hash(id.isNullAt(at) ? null : id.getUTF8String(at));
         }
     }
 }

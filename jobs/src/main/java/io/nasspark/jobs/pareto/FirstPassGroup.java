@@ -33,11 +33,14 @@ final class FirstPassGroup {
      */
     private static final int FIRST_CUT = 256;
 
-    /** The row being added, whose strings are made only if it is kept or sampled. */
+    /** The row being added, whose strings and id hash are made only when needed. */
     interface CurrentRow {
         String id();
 
         String arch();
+
+        /** {@link FrontsFn#hash} of the id. */
+        long idHash();
     }
 
     /** A buffered row that may still be on the first R fronts. */
@@ -50,6 +53,8 @@ final class FirstPassGroup {
     private final int fronts;
     private final int buffer;
     private final PlotSample sampled;
+    /** Whether there is a plot sample at all: without one, ids are not even hashed. */
+    private final boolean sampling;
     private List<Pending> pending = new ArrayList<>();
     private DominanceFilter threshold;
     private int compactAt;
@@ -62,22 +67,18 @@ final class FirstPassGroup {
         this.fronts = fronts;
         this.buffer = buffer;
         this.sampled = new PlotSample(sample);
+        this.sampling = sample > 0;
         this.threshold = DominanceFilter.empty(dims);
         this.compactAt = Math.min(buffer, FIRST_CUT);
     }
 
-    /** Whether the plot sample could take a row whose id has this hash. */
-    boolean samples(long idHash) {
-        return sampled.wants(idHash);
-    }
-
-    /**
-     * Adds a complete row (its minimised objectives in {@code values}, which the caller reuses);
-     * {@code idHash} is read only when {@link #samples} said so for it.
-     */
-    void add(double[] values, long idHash, boolean sample, CurrentRow row, List<Row> out) {
-        if (sample) {
-            sampled.offer(idHash, row.id(), row.arch(), values.clone());
+    /** Adds a complete row: its minimised objectives in {@code values}, which the caller reuses. */
+    void add(double[] values, CurrentRow row, List<Row> out) {
+        if (sampling) {
+            long hash = row.idHash();
+            if (sampled.wants(hash)) {
+                sampled.offer(hash, row.id(), row.arch(), values.clone());
+            }
         }
         if (threshold.dominates(values)) {
             return;

@@ -60,9 +60,8 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
                 g.excluded++;
                 continue;
             }
-            long hash = sample > 0 ? FrontsFn.hash(r.isNullAt(idAt) ? null : r.getUTF8String(idAt)) : 0;
             cursor.row = r;
-            g.add(values, hash, sample > 0 && g.samples(hash), cursor, out);
+            g.add(values, cursor, out);
         }
         groups.finish(out);
         return out.iterator();
@@ -135,6 +134,11 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
         @Override
         public String arch() {
             return row.isNullAt(idAt + 1) ? null : row.getUTF8String(idAt + 1).toString();
+        }
+
+        @Override
+        public long idHash() {
+            return FrontsFn.hash(row.isNullAt(idAt) ? null : row.getUTF8String(idAt));
         }
     }
 }
