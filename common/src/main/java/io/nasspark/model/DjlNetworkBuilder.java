@@ -50,7 +50,7 @@ public final class DjlNetworkBuilder {
                     false,
                     p.countIncludePad());
         } else if (layer instanceof Layer.GlobalAvgPool) {
-            return Pool.globalAvgPool2dBlock();
+            return LambdaBlock.singleton(DjlNetworkBuilder::globalAvgPool, "globalAvgPool");
         } else if (layer instanceof Layer.Linear l) {
             return new SequentialBlock()
                     .add(Blocks.batchFlattenBlock())
@@ -75,6 +75,19 @@ public final class DjlNetworkBuilder {
             return block;
         }
         throw new IllegalArgumentException("unknown layer " + layer);
+    }
+
+    /**
+     * The mean over each channel's plane, as (N, C). An average pool whose window is the whole
+     * plane, not DJL's adaptive pool: libtorch computes that as a mean, whose gradient is the
+     * upstream one broadcast (stride 0), and the ReLU backward then meets a broadcast gradient
+     * beside a channels-last activation, a layout its loops cannot fuse (8x slower at
+     * 64x128x7x7). The pool's gradient comes out dense in the activation's layout.
+     */
+    private static ai.djl.ndarray.NDArray globalAvgPool(ai.djl.ndarray.NDArray x) {
+        Shape plane = new Shape(x.getShape().get(2), x.getShape().get(3));
+        return Pool.avgPool2d(x, plane, plane, new Shape(0, 0), false, true)
+                .reshape(x.getShape().get(0), x.getShape().get(1));
     }
 
     /**

@@ -135,14 +135,31 @@ public final class ImageBatches {
         return new Shape(1, channels, size, size);
     }
 
-    /** The images at {@code order[from..to)} as an NCHW array. */
+    /**
+     * The images at {@code order[from..to)} as an NCHW array whose memory is laid out channels
+     * last (NHWC strides). libtorch's oneDNN convolutions then run on the activations in place;
+     * from NCHW memory they reorder every activation and gradient to a blocked or channels-last
+     * layout and back, which cost a fifth of a training step (see the README's trainer benchmark).
+     */
     NDArray images(NDManager manager, int[] order, int from, int to) {
-        int per = channels * size * size;
+        int plane = size * size;
+        int per = channels * plane;
         float[] batch = new float[(to - from) * per];
         for (int i = from; i < to; i++) {
-            System.arraycopy(pixels, order[i] * per, batch, (i - from) * per, per);
+            int source = order[i] * per;
+            int target = (i - from) * per;
+            if (channels == 1) {
+                System.arraycopy(pixels, source, batch, target, per);
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                for (int p = 0; p < plane; p++) {
+                    batch[target + p * channels + c] = pixels[source + c * plane + p];
+                }
+            }
         }
-        return manager.create(FloatBuffer.wrap(batch), new Shape(to - from, channels, size, size));
+        return manager.create(FloatBuffer.wrap(batch), new Shape(to - from, size, size, channels))
+                .transpose(0, 3, 1, 2);
     }
 
     /** One-hot labels of {@code order[from..to)}, for the cross-entropy. */

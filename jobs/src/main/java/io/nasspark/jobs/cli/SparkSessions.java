@@ -25,6 +25,18 @@ public final class SparkSessions {
     /** Scratch space of local runs, under the working directory. */
     public static final Path LOCAL_DIR = Path.of(".nas", "spark-local");
 
+    /**
+     * glibc malloc settings for executors that train with libtorch: one arena, tensors up to
+     * 32 MB from the heap, and free memory kept up to 512 MB. By default a JVM thread's arena
+     * is a chain of 64 MB heaps that are unmapped whenever they empty, and tensors past the
+     * mmap threshold come from fresh mappings, so each training step faulted in every
+     * activation's pages again (about 3,600 page faults a step on the trainer benchmark; 40
+     * with these). {@code bin/nas} sets the same for the driver JVM, which runs the tasks of
+     * a local master.
+     */
+    static final String GLIBC_TUNABLES =
+            "glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912";
+
     private SparkSessions() {}
 
     /** The settings a session for {@code options} gets, in the order they apply. */
@@ -44,6 +56,7 @@ public final class SparkSessions {
             conf.put("spark.local.dir", LOCAL_DIR.toAbsolutePath().toString());
             conf.put("spark.sql.shuffle.partitions", "8");
         }
+        conf.put("spark.executorEnv.GLIBC_TUNABLES", GLIBC_TUNABLES);
         conf.putAll(IcebergCatalog.sessionConf());
         if (usesEmbeddedCatalog(options)) {
             conf.putAll(IcebergCatalog.embeddedConf(localTablesDir(options)));
