@@ -1,5 +1,6 @@
 package io.nasspark.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -84,7 +85,7 @@ public final class DjlNetworkBuilder {
      * beside a channels-last activation, a layout its loops cannot fuse (8x slower at
      * 64x128x7x7). The pool's gradient comes out dense in the activation's layout.
      */
-    private static ai.djl.ndarray.NDArray globalAvgPool(ai.djl.ndarray.NDArray x) {
+    private static NDArray globalAvgPool(NDArray x) {
         Shape plane = new Shape(x.getShape().get(2), x.getShape().get(3));
         return Pool.avgPool2d(x, plane, plane, new Shape(0, 0), false, true)
                 .reshape(x.getShape().get(0), x.getShape().get(1));

@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import io.nasspark.space.Candidate;
@@ -18,6 +20,7 @@ import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvSpace;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +60,27 @@ class DjlNetworkBuilderTest {
                     .singletonOrThrow();
             assertArrayEquals(new long[] {2, classes}, y.getShape().getShape(), space.format(c));
             assertTrue(y.isInfinite().logicalOr(y.isNaN()).none().getBoolean(), "finite output");
+        }
+    }
+
+    @Test
+    void globalAveragePoolIsEachChannelsMeanAndPassesAnEvenGradient() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block pool = DjlNetworkBuilder.build(new Layer.GlobalAvgPool());
+            pool.initialize(manager, DataType.FLOAT32, new Shape(2, 3, 5, 4));
+            NDArray x = manager.randomNormal(new Shape(2, 3, 5, 4));
+            x.setRequiresGradient(true);
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            NDArray y = pool.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+            NDArray sum = y.sum();
+            JniUtils.backward((PtNDArray) sum, (PtNDArray) sum.onesLike(), false, false);
+            JniUtils.setGradMode(gradMode);
+            assertArrayEquals(new long[] {2, 3}, y.getShape().getShape());
+            assertArrayEquals(x.mean(new int[] {3}).mean(new int[] {2}).toFloatArray(), y.toFloatArray(), 1e-5f);
+            for (float g : x.getGradient().toFloatArray()) {
+                assertEquals(1f / 20, g, 1e-7);
+            }
         }
     }
 }

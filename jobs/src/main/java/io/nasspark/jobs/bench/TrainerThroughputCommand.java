@@ -13,6 +13,7 @@ import io.nasspark.model.Layer;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.ImageTrainer;
 import io.nasspark.train.TrainingRecipe;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -48,7 +49,7 @@ public final class TrainerThroughputCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "FILE",
             description = "After the timed epochs, profile one more with libtorch's profiler and write its"
                     + " Chrome trace (per-operator times) to FILE.")
-    java.nio.file.Path profile;
+    Path profile;
 
     @Spec
     CommandSpec spec;

@@ -26,16 +26,14 @@ public final class SparkSessions {
     public static final Path LOCAL_DIR = Path.of(".nas", "spark-local");
 
     /**
-     * glibc malloc settings for executors that train with libtorch: one arena, tensors up to
-     * 32 MB from the heap, and free memory kept up to 512 MB. By default a JVM thread's arena
-     * is a chain of 64 MB heaps that are unmapped whenever they empty, and tensors past the
-     * mmap threshold come from fresh mappings, so each training step faulted in every
-     * activation's pages again (about 3,600 page faults a step on the trainer benchmark; 40
-     * with these). {@code bin/nas} sets the same for the driver JVM, which runs the tasks of
-     * a local master.
+     * glibc malloc settings for executors that train with libtorch: tensors up to 32 MB come
+     * from the arena instead of fresh mappings, and up to 512 MB of freed memory stays with the
+     * process. By default each training step faulted in its activations' pages again (about
+     * 3,600 page faults a step on the trainer benchmark; 2,200 with these). One arena for all
+     * threads cut that to 40, but slowed two tasks training side by side, so it is not set.
+     * {@code bin/nas} sets the same for the driver JVM, which runs the tasks of a local master.
      */
-    static final String GLIBC_TUNABLES =
-            "glibc.malloc.arena_max=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912";
+    static final String GLIBC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912";
 
     private SparkSessions() {}
 
