@@ -72,10 +72,14 @@ class DjlNetworkBuilderTest {
             x.setRequiresGradient(true);
             boolean gradMode = JniUtils.isGradMode();
             JniUtils.setGradMode(true);
-            NDArray y = pool.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
-            NDArray sum = y.sum();
-            JniUtils.backward((PtNDArray) sum, (PtNDArray) sum.onesLike(), false, false);
-            JniUtils.setGradMode(gradMode);
+            NDArray y;
+            try {
+                y = pool.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+                NDArray sum = y.sum();
+                JniUtils.backward((PtNDArray) sum, (PtNDArray) sum.onesLike(), false, false);
+            } finally {
+                JniUtils.setGradMode(gradMode); // grad mode is per thread: leave it as the next test expects
+            }
             assertArrayEquals(new long[] {2, 3}, y.getShape().getShape());
             assertArrayEquals(x.mean(new int[] {3}).mean(new int[] {2}).toFloatArray(), y.toFloatArray(), 1e-5f);
             for (float g : x.getGradient().toFloatArray()) {

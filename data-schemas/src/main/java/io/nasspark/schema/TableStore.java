@@ -122,8 +122,12 @@ public final class TableStore {
                     + "; run the job that writes it first");
         }
         checkStored(table);
-        return spark.table(IcebergCatalog.qualified(table.name()))
-                .selectExpr(table.columns().toArray(String[]::new));
+        return inTableOrder(table, spark.table(IcebergCatalog.qualified(table.name())));
+    }
+
+    /** {@code rows} with exactly {@code table}'s columns, in its order. */
+    private static Dataset<Row> inTableOrder(TableSchema table, Dataset<Row> rows) {
+        return rows.selectExpr(table.columns().toArray(String[]::new));
     }
 
     /** What a keyed merge does with a row whose key is stored already. */
@@ -177,7 +181,7 @@ public final class TableStore {
             java.util.function.UnaryOperator<String> statement) {
         String name = IcebergCatalog.qualified(table.name());
         String view = "nas_merge_" + UUID.randomUUID().toString().replace("-", "");
-        Dataset<Row> columns = rows.selectExpr(table.columns().toArray(String[]::new));
+        Dataset<Row> columns = inTableOrder(table, rows);
         (deduplicate ? columns.dropDuplicates(table.key().toArray(String[]::new)) : columns)
                 .createOrReplaceTempView(view);
         String writeId = UUID.randomUUID().toString();
@@ -240,7 +244,7 @@ public final class TableStore {
      */
     private MergeResult overwrite(TableSchema table, Dataset<Row> rows, String column, String value) {
         String name = IcebergCatalog.qualified(table.name());
-        Dataset<Row> columns = rows.selectExpr(table.columns().toArray(String[]::new));
+        Dataset<Row> columns = inTableOrder(table, rows);
         String writeId = UUID.randomUUID().toString();
         commitWithRetry(() -> {
             try {
@@ -342,7 +346,7 @@ public final class TableStore {
         return new StructType(table.key().stream().map(table::field).toArray(StructField[]::new));
     }
 
-    /** Runs a writing statement, tagging its snapshot, again when another commit won the race. */
+    /** Runs {@code write}, tagging its snapshot, again when another commit won the race. */
     private void commitWithRetry(Runnable write, String writeId) {
         for (int attempt = 1; ; attempt++) {
             try {
