@@ -10,10 +10,11 @@ import java.util.List;
  *
  * <p>In two dimensions the set is a staircase: sorted by the first objective with the running
  * minimum of the second, p is dominated when some member has a smaller first objective and a
- * second no larger, or a first no larger and a smaller second, which two binary searches
- * answer in O(log n); most rows of a scan fall behind the member with the smallest second
- * objective, which two comparisons tell. In more dimensions the members are scanned, and the one that last
- * dominated a point is moved to the front: consecutive rows tend to fall under the same member.
+ * second no larger, or a first no larger and a smaller second, which one binary search answers
+ * in O(log n) (a second one when p ties a member's second objective). Many rows of a scan fall
+ * behind the member with the smallest second objective, which two comparisons tell. In more
+ * dimensions the members are scanned, and the one that last dominated a point is moved to the
+ * front: consecutive rows tend to fall under the same member.
  */
 public final class DominanceFilter {
 
@@ -70,12 +71,16 @@ public final class DominanceFilter {
             if (p[1] < minSecond) {
                 return false;
             }
-            int smaller = countBelow(p[0], false);
-            if (smaller > 0 && runningMinSeconds[smaller - 1] <= p[1]) {
+            int noLarger = countBelow(p[0], true);
+            if (noLarger == 0 || runningMinSeconds[noLarger - 1] > p[1]) {
+                return false; // no member is as good in both
+            }
+            if (runningMinSeconds[noLarger - 1] < p[1]) {
                 return true;
             }
-            int noLarger = countBelow(p[0], true);
-            return noLarger > 0 && runningMinSeconds[noLarger - 1] < p[1];
+            // A member ties p's second objective: it dominates only with a strictly smaller first one.
+            int smaller = countBelow(p[0], false);
+            return smaller > 0 && runningMinSeconds[smaller - 1] <= p[1];
         }
         for (int i = 0; i < members.length; i++) {
             if (StreamingFronts.dominatesMinimising(members[i], p)) {

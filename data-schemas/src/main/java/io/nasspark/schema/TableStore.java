@@ -7,9 +7,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
@@ -221,8 +225,7 @@ public final class TableStore {
         String name = IcebergCatalog.qualified(table.name());
         Table stored = load(name);
         keepExactBounds(stored, name, column);
-        String literal = "'" + value.replace("'", "''") + "'";
-        if (!mayHold(stored, column, value) || spark.table(name).where(column + " = " + literal).isEmpty()) {
+        if (!mayHold(stored, column, value) || spark.table(name).where(column + " = " + literal(value)).isEmpty()) {
             return insert(table, rows);
         }
         try {
@@ -231,9 +234,21 @@ public final class TableStore {
             if (!dropsPartOfAFile(e)) {
                 throw e;
             }
-            return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
-                    + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal + " THEN DELETE");
+            return replaceByMerge(table, rows, column, value);
         }
+    }
+
+    /**
+     * Replaces a slice by a merge: matching keys updated, new ones inserted, and stored rows of
+     * the slice missing from {@code rows} deleted.
+     */
+    private MergeResult replaceByMerge(TableSchema table, Dataset<Row> rows, String column, String value) {
+        return commitMerge(table, rows, " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"
+                + " WHEN NOT MATCHED BY SOURCE AND t." + column + " = " + literal(value) + " THEN DELETE");
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     /**
@@ -269,13 +284,15 @@ public final class TableStore {
     /**
      * Keeps full bounds of a slice column in new files' metadata (by default strings are cut to
      * 16 characters), so that a slice's files can be shown to hold only that slice and dropped
-     * whole by {@link #overwrite}.
+     * whole by {@link #overwrite}. Returns whether it changed the table's properties.
      */
-    private void keepExactBounds(Table stored, String name, String column) {
+    private boolean keepExactBounds(Table stored, String name, String column) {
         String property = "write.metadata.metrics.column." + column;
-        if (!"full".equals(stored.properties().get(property))) {
-            spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('" + property + "'='full')");
+        if ("full".equals(stored.properties().get(property))) {
+            return false;
         }
+        spark.sql("ALTER TABLE " + name + " SET TBLPROPERTIES ('" + property + "'='full')");
+        return true;
     }
 
     /**
@@ -286,6 +303,68 @@ public final class TableStore {
         SchemaCheck.requireWritable(table, rows.schema());
         ensure(table);
         return insert(table, rows);
+    }
+
+    /**
+     * {@link #appendNew(TableSchema, Dataset)} for rows held on the driver, in the table's column
+     * order: written by Iceberg's own writer and committed without a Spark job.
+     */
+    public MergeResult appendNew(TableSchema table, List<Row> rows) {
+        ensure(table);
+        Table stored = load(IcebergCatalog.qualified(table.name()));
+        if (!stored.spec().isUnpartitioned()) {
+            return insert(table, spark.createDataFrame(rows, table.schema()));
+        }
+        String writeId = UUID.randomUUID().toString();
+        AppendFiles append = stored.newAppend();
+        return commitDriverRows(table, stored, rows, append, append::appendFile, writeId);
+    }
+
+    /**
+     * {@link #replaceSlice(TableSchema, Dataset, String, String)} for rows held on the driver, in
+     * the table's column order: one overwrite that drops the slice's files and adds a file of
+     * {@code rows}, written by Iceberg's own writer, without a Spark job.
+     */
+    public MergeResult replaceSlice(TableSchema table, List<Row> rows, String column, String value) {
+        ensure(table);
+        String name = IcebergCatalog.qualified(table.name());
+        Table stored = load(name);
+        if (keepExactBounds(stored, name, column)) {
+            stored.refresh();
+        }
+        if (!stored.spec().isUnpartitioned()) {
+            return replaceSlice(table, spark.createDataFrame(rows, table.schema()), column, value);
+        }
+        String writeId = UUID.randomUUID().toString();
+        OverwriteFiles overwrite = stored.newOverwrite().overwriteByRowFilter(Expressions.equal(column, value));
+        try {
+            return commitDriverRows(table, stored, rows, overwrite, overwrite::addFile, writeId);
+        } catch (RuntimeException e) {
+            if (!dropsPartOfAFile(e)) {
+                throw e;
+            }
+            return replaceByMerge(table, spark.createDataFrame(rows, table.schema()), column, value);
+        }
+    }
+
+    /** Writes {@code rows} to a file, adds it to {@code update} and commits; the file is deleted if the commit fails. */
+    private MergeResult commitDriverRows(TableSchema table, Table stored, List<Row> rows,
+            SnapshotUpdate<?> update, java.util.function.Consumer<DataFile> add, String writeId) {
+        DataFile file = rows.isEmpty() ? null : DriverFileWriter.write(stored, table.columns(), rows);
+        try {
+            if (file != null) {
+                add.accept(file);
+            }
+            update.set(WRITE_ID_PROPERTY, writeId);
+            update.commit();
+        } catch (RuntimeException e) {
+            if (file != null) {
+                stored.io().deleteFile(file.location());
+            }
+            throw e;
+        }
+        Snapshot ours = stored.currentSnapshot(); // the commit made it current in this table object
+        return new MergeResult(table.name(), rows.size(), ours == null ? -1 : ours.snapshotId());
     }
 
     /** One append of {@code rows}, not deduplicated. */

@@ -39,6 +39,7 @@ class TableStoreSparkTest {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
+                .config(ForklessLocalFileSystem.HADOOP_CONF, ForklessLocalFileSystem.class.getName())
                 .config("spark.local.dir", warehouse.resolve("spark-local").toString());
         IcebergCatalog.sessionConf().forEach(builder::config);
         IcebergCatalog.embeddedConf(warehouse).forEach(builder::config);
@@ -122,6 +123,58 @@ class TableStoreSparkTest {
                 store.read(Tables.RUNS).count()));
     }
 
+    private static Row summaryRow(String analysis, String grp, long inputRows, Object hypervolume) {
+        java.util.Map<String, Object> v = new java.util.HashMap<>(java.util.Map.of("analysis", analysis, "grp", grp,
+                "objectives", "latency_ms:min,top1:max", "input_rows", inputRows, "excluded_rows", 0L,
+                "reference_point", new java.util.LinkedHashMap<>(java.util.Map.of("latency_ms", 9.5)),
+                "budgets", List.of("latency_ms<=5: best top1 71.2", "none"),
+                "created_at", new Timestamp(1_700_000_000_123L), "status", "ok"));
+        v.put("hypervolume", hypervolume);
+        v.put("budget_ids", java.util.Arrays.asList("c1", null));
+        return Tables.PARETO_SUMMARY.row(v);
+    }
+
+    @Test
+    void rowsHeldOnTheDriverAreWrittenByIcebergItselfAndReplaceTheirSliceWhole() {
+        String name = IcebergCatalog.qualified("pareto_summary");
+        spark.sql("DROP TABLE IF EXISTS " + name + " PURGE");
+        store.replaceSlice(Tables.PARETO_SUMMARY, List.of(summaryRow("a", "g0", 10, 1.5),
+                summaryRow("a", "g1", 11, null)), "analysis", "a");
+        store.replaceSlice(Tables.PARETO_SUMMARY, List.of(summaryRow("b", "g0", 12, 2.5)), "analysis", "b");
+        MergeResult again = store.replaceSlice(Tables.PARETO_SUMMARY, List.of(summaryRow("a", "g2", 13, 3.5)),
+                "analysis", "a");
+        assertEquals(1, again.rowsAdded());
+
+        List<Row> stored = store.read(Tables.PARETO_SUMMARY).orderBy("analysis", "grp").collectAsList();
+        assertEquals(List.of("a/g2", "b/g0"), stored.stream().map(r -> r.getString(0) + "/" + r.getString(1)).toList());
+        Row a = stored.get(0);
+        assertEquals(13L, a.<Long>getAs("input_rows"));
+        assertEquals(3.5, a.<Double>getAs("hypervolume"));
+        assertEquals(new Timestamp(1_700_000_000_123L), a.getAs("created_at"));
+        assertEquals(java.util.Map.of("latency_ms", 9.5), a.getJavaMap(a.fieldIndex("reference_point")));
+        assertEquals(java.util.Arrays.asList("c1", null), a.getList(a.fieldIndex("budget_ids")));
+        assertTrue(a.isNullAt(a.fieldIndex("knee")));
+        // The stored slice's file was dropped whole, in one commit, with no delete files.
+        Row last = spark.sql("SELECT operation, summary['deleted-data-files'], summary['added-delete-files'] FROM "
+                + name + ".snapshots ORDER BY committed_at DESC LIMIT 1").first();
+        assertEquals("overwrite", last.getString(0));
+        assertTrue("1".equals(last.getString(1)) && last.isNullAt(2), "one data file dropped: " + last);
+
+        // A row of the wrong type is refused with the column named, and nothing is committed or left behind.
+        long snapshots = spark.sql("SELECT * FROM " + name + ".snapshots").count();
+        List<Path> files = dataFiles("pareto_summary");
+        SchemaMismatchException e = assertThrows(SchemaMismatchException.class, () -> store.replaceSlice(
+                Tables.PARETO_SUMMARY, List.of(summaryRow("a", "g3", 14, "big")), "analysis", "a"));
+        assertTrue(e.getMessage().contains("column hypervolume"), e.getMessage());
+        assertEquals(snapshots, spark.sql("SELECT * FROM " + name + ".snapshots").count());
+        assertEquals(files, dataFiles("pareto_summary"));
+
+        // Appended run records are read back like any other rows.
+        store.appendNew(Tables.RUNS, runs(0, 2).collectAsList());
+        store.appendNew(Tables.RUNS, runs(2, 3).collectAsList());
+        assertEquals(runs(0, 3).collectAsList(), store.read(Tables.RUNS).orderBy("run_id").collectAsList());
+    }
+
     @Test
     void aWriteThatDiesMidwayLeavesTheTableAsItWas() {
         store.merge(Tables.RUNS, runs(0, 10));
@@ -175,7 +228,11 @@ class TableStoreSparkTest {
     }
 
     private static List<Path> dataFiles() {
-        try (var files = Files.walk(warehouse.resolve("nas").resolve("runs"))) {
+        return dataFiles("runs");
+    }
+
+    private static List<Path> dataFiles(String table) {
+        try (var files = Files.walk(warehouse.resolve("nas").resolve(table))) {
             return files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package io.nasspark.jobs.cli;
 
 import io.nasspark.jobs.io.CodeVersion;
+import io.nasspark.schema.ForklessLocalFileSystem;
 import io.nasspark.schema.IcebergCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,8 @@ public final class SparkSessions {
             conf.put("spark.sql.shuffle.partitions", "8");
         }
         conf.put("spark.executorEnv.GLIBC_TUNABLES", GLIBC_TUNABLES);
+        // file: paths (the embedded warehouse, local inputs) without a chmod process per file written
+        conf.put(ForklessLocalFileSystem.HADOOP_CONF, ForklessLocalFileSystem.class.getName());
         conf.putAll(IcebergCatalog.sessionConf());
         if (usesEmbeddedCatalog(options)) {
             conf.putAll(IcebergCatalog.embeddedConf(localTablesDir(options)));

@@ -58,7 +58,6 @@ public final class RunLog {
         RunRow row = new RunRow(runId, job, args, CodeVersion.current(), seed,
                 spark.sparkContext().master(), startedAt,
                 Timestamp.from(Instant.now()), status, rows, message);
-        new TableStore(spark).appendNew( // the run id is a fresh random UUID
-                Tables.RUNS, spark.createDataFrame(List.of(row.toRow()), Tables.RUNS.schema()));
+        new TableStore(spark).appendNew(Tables.RUNS, List.of(row.toRow())); // the run id is a fresh random UUID
     }
 }

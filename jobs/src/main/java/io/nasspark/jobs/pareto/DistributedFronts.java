@@ -23,11 +23,15 @@ final class DistributedFronts {
 
     private DistributedFronts() {}
 
-    /** The FrontsFn rows of the final pass over the first pass's survivors: the kept fronts, a sample, one count per group. */
-    static Dataset<Row> rank(SparkSession spark, JavaRDD<Row> survivors, int dims, int fronts, int plotSample) {
+    /**
+     * The FrontsFn rows of the final pass over the first pass's survivors: the kept fronts and a
+     * sample. Each group's counts and first front reach {@code outcomes} when the rows are computed.
+     */
+    static Dataset<Row> rank(SparkSession spark, JavaRDD<Row> survivors, int dims, int fronts, int plotSample,
+            GroupOutcomes outcomes) {
         return spark.createDataFrame(survivors, FrontsFn.schema(dims))
                 .repartition(col("grp")).sortWithinPartitions(order(dims))
-                .mapPartitions(new FrontsFn(dims, fronts, plotSample), Encoders.row(FrontsFn.schema(dims)));
+                .mapPartitions(new FrontsFn(dims, fronts, plotSample, outcomes), Encoders.row(FrontsFn.schema(dims)));
     }
 
     static Column[] order(int dims) {

@@ -27,8 +27,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * sample_values: the objectives flattened). In: each partition's points and, per group, one
  * count row carrying the partition's counts and plot sample (null objectives, so it sorts
  * first). Out: the kept points, ranked (an id seen more than once in a group, such as a
- * candidate measured twice, keeps its best rank); the sampled points not among them, as kind
- * {@link #SAMPLE}; and one count row per group with the sums of the partitions' counts.
+ * candidate measured twice, keeps its best rank), and the sampled points not among them, as kind
+ * {@link #SAMPLE}. Each group's counts (the sums of the partitions') and first front go to
+ * {@link GroupOutcomes} rather than out, so that the rows out can be written as they come.
  */
 final class FrontsFn implements MapPartitionsFunction<Row, Row> {
 
@@ -39,11 +40,13 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
     private final int dims;
     private final int fronts;
     private final int sample;
+    private final GroupOutcomes outcomes;
 
-    FrontsFn(int dims, int fronts, int sample) {
+    FrontsFn(int dims, int fronts, int sample, GroupOutcomes outcomes) {
         this.dims = dims;
         this.fronts = fronts;
         this.sample = sample;
+        this.outcomes = outcomes;
     }
 
     /** A well-mixed 64-bit hash of an id (XXH64 of its UTF-8 bytes). */
@@ -181,11 +184,16 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                     best.put(kept.get(k).getString(2), k);
                 }
             }
+            List<Row> firstFront = new ArrayList<>();
             for (int k = 0; k < kept.size(); k++) { // in lexicographic order, which the knee's ties follow
                 if (best.get(kept.get(k).getString(2)) == k) {
                     Row r = kept.get(k);
-                    out.add(pointRow(POINT, grp, r.getString(2), r.getString(3), points.get(k), ranks.get(k),
-                            crowding[k]));
+                    Row ranked = pointRow(POINT, grp, r.getString(2), r.getString(3), points.get(k), ranks.get(k),
+                            crowding[k]);
+                    out.add(ranked);
+                    if (ranks.get(k) == 1) {
+                        firstFront.add(ranked);
+                    }
                 }
             }
             for (PlotSample.Entry e : sampled.entries()) {
@@ -193,7 +201,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
                     out.add(pointRow(SAMPLE, grp, e.id(), e.arch(), e.values(), 0, null));
                 }
             }
-            out.add(countRow(grp, inputRows, excluded, dims, null));
+            outcomes.add(new GroupOutcomes.Outcome(grp, inputRows, excluded, firstFront));
         }
 
         private double[] crowding() {

@@ -31,7 +31,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -155,49 +154,40 @@ public final class ParetoJob extends SparkJob {
     @Override
     protected Outcome run(SparkSession spark, String runId) {
         long start = System.nanoTime();
-        Dataset<Row> input = requireColumns(load(spark));
+        Dataset<Row> loaded = load(spark);
+        Dataset<Row> input = requireColumns(loaded);
         int dims = columns.size();
         FirstPass.Survivors survivors = new FirstPass(groupBy, idColumn, hasArch, columns, signs, fronts, plotSample,
                 bufferRows).run(input);
-        Dataset<Row> ranked = DistributedFronts.rank(spark, survivors.rows(), dims, fronts, plotSample)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            Timestamp now = Timestamp.from(Instant.now());
-            Map<String, long[]> counts = new TreeMap<>();
-            Map<String, List<Row>> firstFronts = new TreeMap<>();
-            // What the summaries need (counts and first fronts) is small; the pareto rows stay distributed.
-            for (Row r : ranked.where(col("kind").equalTo(FrontsFn.COUNT).or(col("front_rank").equalTo(1)))
-                    .collectAsList()) {
-                if (r.getInt(0) == FrontsFn.COUNT) {
-                    counts.put(r.getString(1), new long[] {r.getLong(4 + dims), r.getLong(5 + dims)});
-                } else {
-                    firstFronts.computeIfAbsent(r.getString(1), g -> new ArrayList<>()).add(r);
-                }
-            }
-            long ranking = System.nanoTime();
-            List<Row> summaries = new ArrayList<>();
-            counts.forEach((grp, c) -> summaries.add(summary(grp, c, firstFronts.getOrDefault(grp, List.of()), dims,
-                    runId, now)));
-            TableStore store = new TableStore(spark);
-            Dataset<Row> members = ranked.where(col("kind").notEqual(FrontsFn.COUNT))
-                    .select(paretoColumns(dims, runId, now));
-            long written = store.replaceSlice(Tables.PARETO, members, "analysis", name).rowsAdded();
-            store.replaceSlice(Tables.PARETO_SUMMARY, spark.createDataFrame(summaries, Tables.PARETO_SUMMARY.schema()),
-                    "analysis", name);
-            String acrossTable = across == null ? "" : "\n" + FrontOverlap.table(spark,
-                    input.select(groupColumn().as("grp"), col(idColumn).cast("string").as("id")), firstFronts,
-                    groupBy, across);
-            long end = System.nanoTime();
-            return new Outcome(written, String.format(Locale.ROOT,
-                    "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to"
-                            + " pareto, %,d groups to pareto_summary; %.1f s (ranking %.1f s over %s, writing %.1f s)%n%s%s",
-                    name, counts.values().stream().mapToLong(c -> c[0]).sum(), counts.size(),
-                    String.join(",", objectives), written, fronts, summaries.size(), (end - start) / 1e9,
-                    (ranking - start) / 1e9, survivors.columnar() ? "Parquet column batches" : "rows",
-                    (end - ranking) / 1e9, summaryTable(summaries), acrossTable));
-        } finally {
-            ranked.unpersist();
-        }
+        GroupOutcomes outcomes = GroupOutcomes.register(spark.sparkContext());
+        Dataset<Row> ranked = DistributedFronts.rank(spark, survivors.rows(), dims, fronts, plotSample, outcomes);
+        Timestamp now = Timestamp.from(Instant.now());
+        TableStore store = new TableStore(spark);
+        // One job ranks and writes; what the summaries need (counts, first fronts) comes back beside it.
+        long written = store.replaceSlice(Tables.PARETO, ranked.select(paretoColumns(dims, runId, now)), "analysis",
+                name).rowsAdded();
+        long ranking = System.nanoTime();
+        Map<String, List<Row>> firstFronts = new TreeMap<>();
+        List<Row> summaries = new ArrayList<>();
+        Map<String, GroupOutcomes.Outcome> byGroup = outcomes.value();
+        byGroup.forEach((grp, outcome) -> {
+            firstFronts.put(grp, outcome.firstFront());
+            summaries.add(summary(grp, outcome, dims, runId, now));
+        });
+        store.replaceSlice(Tables.PARETO_SUMMARY, summaries, "analysis", name);
+        String acrossTable = across == null ? "" : "\n" + FrontOverlap.table(spark,
+                input.select(groupColumn().as("grp"), col(idColumn).cast("string").as("id")), firstFronts,
+                groupBy, across);
+        long end = System.nanoTime();
+        return new Outcome(written, String.format(Locale.ROOT,
+                "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to"
+                        + " pareto, %,d groups to pareto_summary; %.1f s (ranking and writing pareto %.1f s over %s,"
+                        + " summaries %.1f s)%n%s%s",
+                name, byGroup.values().stream().mapToLong(GroupOutcomes.Outcome::inputRows).sum(),
+                summaries.size(), String.join(",", objectives), written, fronts, summaries.size(),
+                (end - start) / 1e9, (ranking - start) / 1e9,
+                survivors.columnar() ? "Parquet column batches" : "rows", (end - ranking) / 1e9,
+                summaryTable(summaries), acrossTable));
     }
 
     private Dataset<Row> load(SparkSession spark) {
@@ -298,9 +288,11 @@ public final class ParetoJob extends SparkJob {
         return m;
     }
 
-    private Row summary(String grp, long[] count, List<Row> front, int dims, String runId, Timestamp now) {
+    private Row summary(String grp, GroupOutcomes.Outcome outcome, int dims, String runId, Timestamp now) {
+        List<Row> front = outcome.firstFront();
         Map<String, Object> s = mapOf("analysis", name, "grp", grp, "objectives", String.join(",", objectives),
-                "input_rows", count[0], "excluded_rows", count[1], "front_size", front.size(), "fronts_kept", fronts,
+                "input_rows", outcome.inputRows(), "excluded_rows", outcome.excluded(), "front_size", front.size(),
+                "fronts_kept", fronts,
                 "run_id", runId, "created_at", now);
         if (front.isEmpty()) {
             s.put("status", "empty");
