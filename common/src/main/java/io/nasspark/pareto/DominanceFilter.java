@@ -10,11 +10,13 @@ import java.util.List;
  *
  * <p>In two dimensions the set is a staircase: sorted by the first objective with the running
  * minimum of the second, p is dominated when some member has a smaller first objective and a
- * second no larger, or a first no larger and a smaller second, which one binary search answers
- * in O(log n) (a second one when p ties a member's second objective). Many rows of a scan fall
- * behind the member with the smallest second objective, which two comparisons tell. In more
- * dimensions the members are scanned, and the one that last dominated a point is moved to the
- * front: consecutive rows tend to fall under the same member.
+ * second no larger, or a first no larger and a smaller second. One lookup answers that: the
+ * first objective's bucket (of 4n equal ones over the members' range) bounds a binary search
+ * that usually has one or two members left to look at (a second search when p ties a member's
+ * second objective). Many rows of a scan fall behind the member with the smallest second
+ * objective, which two comparisons tell. In more dimensions the members are scanned, and the
+ * one that last dominated a point is moved to the front: consecutive rows tend to fall under the
+ * same member.
  */
 public final class DominanceFilter {
 
@@ -22,6 +24,14 @@ public final class DominanceFilter {
     /** Two dimensions: first objectives ascending, and the smallest second objective up to each. */
     private final double[] firsts;
     private final double[] runningMinSeconds;
+    /**
+     * Two dimensions: the members' first objectives cut into equal buckets; the members before
+     * bucket b number bucketStart[b], so a count below a value in bucket b lies between
+     * bucketStart[b] and bucketStart[b + 1]. Null when the range is empty or not finite.
+     */
+    private final int[] bucketStart;
+    private final double bucketOrigin;
+    private final double bucketScale;
     /** The smallest second objective, and the smallest first objective of a member having it. */
     private final double minSecond;
     private final double firstAtMinSecond;
@@ -48,7 +58,27 @@ public final class DominanceFilter {
             }
             firstAtMinSecond = at < sorted.length ? firsts[at] : Double.POSITIVE_INFINITY;
             members = null;
+            int n = firsts.length;
+            double range = n < 2 ? 0 : firsts[n - 1] - firsts[0];
+            if (range > 0 && Double.isFinite(range)) {
+                bucketOrigin = firsts[0];
+                bucketScale = 4.0 * n / range;
+                bucketStart = new int[4 * n + 1];
+                for (double f : firsts) {
+                    bucketStart[bucket(f) + 1]++;
+                }
+                for (int b = 1; b < bucketStart.length; b++) {
+                    bucketStart[b] += bucketStart[b - 1];
+                }
+            } else {
+                bucketStart = null;
+                bucketOrigin = 0;
+                bucketScale = 0;
+            }
         } else {
+            bucketStart = null;
+            bucketOrigin = 0;
+            bucketScale = 0;
             firsts = null;
             runningMinSeconds = null;
             minSecond = Double.NaN;
@@ -71,7 +101,7 @@ public final class DominanceFilter {
             if (p[1] < minSecond) {
                 return false;
             }
-            int noLarger = countBelow(p[0], true);
+            int noLarger = countNoLarger(p[0]);
             if (noLarger == 0 || runningMinSeconds[noLarger - 1] > p[1]) {
                 return false; // no member is as good in both
             }
@@ -93,10 +123,35 @@ public final class DominanceFilter {
         return false;
     }
 
-    /** How many first objectives are below {@code v} (or equal too, with {@code inclusive}). */
+    /**
+     * The bucket of a first objective. Monotone in {@code v} (floating-point subtraction and
+     * multiplication by a positive number are), so members in lower buckets are below v and
+     * members in higher ones above it.
+     */
+    private int bucket(double v) {
+        double x = (v - bucketOrigin) * bucketScale;
+        int last = bucketStart.length - 2;
+        return x <= 0 ? 0 : x >= last ? last : (int) x;
+    }
+
+    /** How many first objectives are at most {@code v}: a binary search within v's bucket. */
+    private int countNoLarger(double v) {
+        if (bucketStart == null) {
+            return countBelow(v, true, 0, firsts.length);
+        }
+        int b = bucket(v);
+        return countBelow(v, true, bucketStart[b], bucketStart[b + 1]);
+    }
+
     private int countBelow(double v, boolean inclusive) {
-        int lo = 0;
-        int hi = firsts.length;
+        return countBelow(v, inclusive, 0, firsts.length);
+    }
+
+    /**
+     * How many first objectives are below {@code v} (or equal too, with {@code inclusive}),
+     * knowing the answer lies in [lo, hi].
+     */
+    private int countBelow(double v, boolean inclusive, int lo, int hi) {
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (firsts[mid] < v || inclusive && firsts[mid] == v) {

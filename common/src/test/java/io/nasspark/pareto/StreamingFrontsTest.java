@@ -75,6 +75,24 @@ class StreamingFrontsTest {
                 assertEquals(expected, filter.dominates(p), "trial " + trial + ", " + Arrays.toString(p));
             }
         }
+        // Skewed continuous first objectives (most members crowd a few of the 2-D lookup's buckets),
+        // queried at, between and beyond the members.
+        for (int trial = 0; trial < 100; trial++) {
+            List<double[]> members = new java.util.ArrayList<>();
+            for (int i = 2 + rng.nextInt(200); i > 0; i--) {
+                members.add(new double[] {Math.exp(3 * rng.nextDouble()), rng.nextDouble()});
+            }
+            DominanceFilter filter = new DominanceFilter(members, 2);
+            for (int q = 0; q < 500; q++) {
+                double[] p = q % 5 == 0 ? members.get(rng.nextInt(members.size())).clone()
+                        : new double[] {Math.exp(3.2 * rng.nextDouble() - 0.1), rng.nextDouble()};
+                if (q % 7 == 0) {
+                    p[0] = Math.nextDown(members.get(rng.nextInt(members.size()))[0]);
+                }
+                boolean expected = members.stream().anyMatch(m -> StreamingFronts.dominatesMinimising(m, p));
+                assertEquals(expected, filter.dominates(p), "skewed trial " + trial + ", " + Arrays.toString(p));
+            }
+        }
     }
 
     @Test

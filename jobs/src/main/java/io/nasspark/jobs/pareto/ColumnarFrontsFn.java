@@ -130,18 +130,13 @@ final class ColumnarFrontsFn implements FlatMapFunction<Iterator<ColumnarBatch>,
         int at;
 
         @Override
-        public String id() {
-            return id.isNullAt(at) ? null : id.getUTF8String(at).toString();
+        public UTF8String id() {
+            return id.isNullAt(at) ? null : id.getUTF8String(at);
         }
 
         @Override
-        public String arch() {
-            return arch == null || arch.isNullAt(at) ? null : arch.getUTF8String(at).toString();
-        }
-
-        @Override
-        public long idHash() {
-            return FrontsFn.hash(id.isNullAt(at) ? null : id.getUTF8String(at));
+        public UTF8String arch() {
+            return arch == null || arch.isNullAt(at) ? null : arch.getUTF8String(at);
         }
     }
 }

@@ -33,14 +33,14 @@ final class FirstPassGroup {
      */
     private static final int FIRST_CUT = 256;
 
-    /** The row being added, whose strings and id hash are made only when needed. */
+    /**
+     * The row being added, read only when needed. Its strings may be views of the row's bytes,
+     * valid until the next row.
+     */
     interface CurrentRow {
-        String id();
+        UTF8String id();
 
-        String arch();
-
-        /** {@link FrontsFn#hash} of the id. */
-        long idHash();
+        UTF8String arch();
     }
 
     /** A buffered row that may still be on the first R fronts. */
@@ -66,7 +66,7 @@ final class FirstPassGroup {
         this.dims = dims;
         this.fronts = fronts;
         this.buffer = buffer;
-        this.sampled = new PlotSample(sample);
+        this.sampled = new PlotSample(sample, dims);
         this.sampling = sample > 0;
         this.threshold = DominanceFilter.empty(dims);
         this.compactAt = Math.min(buffer, FIRST_CUT);
@@ -75,18 +75,23 @@ final class FirstPassGroup {
     /** Adds a complete row: its minimised objectives in {@code values}, which the caller reuses. */
     void add(double[] values, CurrentRow row, List<Row> out) {
         if (sampling) {
-            long hash = row.idHash();
+            UTF8String id = row.id();
+            long hash = FrontsFn.hash(id);
             if (sampled.wants(hash)) {
-                sampled.offer(hash, row.id(), row.arch(), values.clone());
+                sampled.offer(hash, id, row.arch(), values);
             }
         }
         if (threshold.dominates(values)) {
             return;
         }
-        pending.add(new Pending(row.id(), row.arch(), values.clone()));
+        pending.add(new Pending(string(row.id()), string(row.arch()), values.clone()));
         if (pending.size() >= compactAt) {
             compact(out);
         }
+    }
+
+    private static String string(UTF8String s) {
+        return s == null ? null : s.toString();
     }
 
     /** Cuts the buffer to its first R fronts and takes front R as the new threshold. */

@@ -129,7 +129,7 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         final List<Row> kept = new ArrayList<>();
         final List<double[]> points = new ArrayList<>();
         final List<Integer> ranks = new ArrayList<>();
-        final PlotSample sampled = new PlotSample(sample);
+        final PlotSample sampled = new PlotSample(sample, dims);
         long inputRows;
         long excluded;
 

@@ -127,18 +127,13 @@ final class PartitionFrontsFn implements FlatMapFunction<Iterator<InternalRow>, 
         }
 
         @Override
-        public String id() {
-            return row.isNullAt(idAt) ? null : row.getUTF8String(idAt).toString();
+        public UTF8String id() {
+            return row.isNullAt(idAt) ? null : row.getUTF8String(idAt);
         }
 
         @Override
-        public String arch() {
-            return row.isNullAt(idAt + 1) ? null : row.getUTF8String(idAt + 1).toString();
-        }
-
-        @Override
-        public long idHash() {
-            return FrontsFn.hash(row.isNullAt(idAt) ? null : row.getUTF8String(idAt));
+        public UTF8String arch() {
+            return row.isNullAt(idAt + 1) ? null : row.getUTF8String(idAt + 1);
         }
     }
 }

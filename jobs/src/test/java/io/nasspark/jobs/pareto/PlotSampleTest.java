@@ -29,33 +29,46 @@ class PlotSampleTest {
                     .sorted(Comparator.<String>comparingLong(FrontsFn::hash).thenComparing(Comparator.naturalOrder()))
                     .limit(size).toList();
 
-            PlotSample whole = new PlotSample(size);
+            PlotSample whole = new PlotSample(size, 2);
             offers.forEach(id -> offer(whole, id));
             assertEquals(expected, ids(whole.entries()), "trial " + trial + ", one stream");
+            whole.entries().forEach(PlotSampleTest::assertCarriesItsPoint);
 
             // Split in parts, each sampled, then the parts' samples merged: the same sample.
             int parts = 1 + rng.nextInt(5);
-            PlotSample merged = new PlotSample(size);
+            PlotSample merged = new PlotSample(size, 2);
             for (int p = 0; p < parts; p++) {
-                PlotSample part = new PlotSample(size);
+                PlotSample part = new PlotSample(size, 2);
                 for (int i = p; i < offers.size(); i += parts) {
                     offer(part, offers.get(i));
                 }
                 part.entries().forEach(e -> merged.offer(e.hash(), e.id(), e.arch(), e.values()));
             }
             assertEquals(expected, ids(merged.entries()), "trial " + trial + ", " + parts + " parts merged");
+            merged.entries().forEach(PlotSampleTest::assertCarriesItsPoint);
         }
     }
 
     @Test
     void aSampleOfSizeZeroKeepsNothing() {
-        PlotSample none = new PlotSample(0);
+        PlotSample none = new PlotSample(0, 2);
         offer(none, "c1");
         assertEquals(List.of(), none.entries());
     }
 
     private static void offer(PlotSample s, String id) {
-        s.offer(FrontsFn.hash(id), id, null, new double[] {1, 2});
+        s.offer(FrontsFn.hash(id), id, id.hashCode() % 3 == 0 ? null : "arch-é-" + id, point(id));
+    }
+
+    private static double[] point(String id) {
+        return new double[] {id.length(), id.hashCode()};
+    }
+
+    /** An entry keeps the arch and values offered with its id, through cuts and merges. */
+    private static void assertCarriesItsPoint(PlotSample.Entry e) {
+        assertEquals(e.id().hashCode() % 3 == 0 ? null : "arch-é-" + e.id(), e.arch());
+        assertEquals(java.util.Arrays.toString(point(e.id())), java.util.Arrays.toString(e.values()));
+        assertEquals(FrontsFn.hash(e.id()), e.hash());
     }
 
     private static List<String> ids(List<PlotSample.Entry> entries) {
