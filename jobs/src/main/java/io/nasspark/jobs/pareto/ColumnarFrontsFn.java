@@ -1,11 +1,13 @@
 package io.nasspark.jobs.pareto;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
@@ -68,7 +70,7 @@ final class ColumnarFrontsFn implements FlatMapFunction<Iterator<ColumnarBatch>,
             WritableColumnVector dictionaryIds = group instanceof WritableColumnVector w && w.hasDictionary()
                     ? w.getDictionaryIds() : null;
             Arrays.fill(byDictionaryId, null);
-            cursor.id = batch.column(idAt);
+            cursor.setId(batch.column(idAt));
             cursor.arch = archAt < 0 ? null : batch.column(archAt);
             for (int i = 0, n = batch.numRows(); i < n; i++) {
                 FirstPassGroup g;
@@ -126,8 +128,20 @@ final class ColumnarFrontsFn implements FlatMapFunction<Iterator<ColumnarBatch>,
     /** The id and arch of the row being added. */
     private static final class Cursor implements FirstPassGroup.CurrentRow {
         ColumnVector id;
+        /** The bytes behind a plain on-heap id column (offsets from the vector), else null. */
+        private byte[] idBytes;
         ColumnVector arch;
         int at;
+
+        void setId(ColumnVector vector) {
+            id = vector;
+            idBytes = null;
+            if (vector instanceof WritableColumnVector w && !w.hasDictionary()
+                    && w.arrayData() instanceof OnHeapColumnVector bytes) {
+                ByteBuffer buffer = bytes.getByteBuffer(0, 0);
+                idBytes = buffer.hasArray() && buffer.arrayOffset() == 0 ? buffer.array() : null;
+            }
+        }
 
         @Override
         public UTF8String id() {
@@ -137,6 +151,16 @@ final class ColumnarFrontsFn implements FlatMapFunction<Iterator<ColumnarBatch>,
         @Override
         public UTF8String arch() {
             return arch == null || arch.isNullAt(at) ? null : arch.getUTF8String(at);
+        }
+
+        /** Hashes the id where it lies: every row's id is hashed, and a string object per row costs more than the hash. */
+        @Override
+        public long idHash() {
+            if (idBytes == null || id.isNullAt(at)) {
+                return FirstPassGroup.CurrentRow.super.idHash();
+            }
+            WritableColumnVector w = (WritableColumnVector) id;
+            return FrontsFn.hash(idBytes, w.getArrayOffset(at), w.getArrayLength(at));
         }
     }
 }

@@ -41,6 +41,11 @@ final class FirstPassGroup {
         UTF8String id();
 
         UTF8String arch();
+
+        /** {@link FrontsFn#hash} of the id. */
+        default long idHash() {
+            return FrontsFn.hash(id());
+        }
     }
 
     /** A buffered row that may still be on the first R fronts. */
@@ -75,10 +80,9 @@ final class FirstPassGroup {
     /** Adds a complete row: its minimised objectives in {@code values}, which the caller reuses. */
     void add(double[] values, CurrentRow row, List<Row> out) {
         if (sampling) {
-            UTF8String id = row.id();
-            long hash = FrontsFn.hash(id);
+            long hash = row.idHash();
             if (sampled.wants(hash)) {
-                sampled.offer(hash, id, row.arch(), values);
+                sampled.offer(hash, row.id(), row.arch(), values);
             }
         }
         if (threshold.dominates(values)) {

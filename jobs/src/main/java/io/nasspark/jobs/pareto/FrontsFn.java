@@ -13,6 +13,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -32,6 +33,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * {@link GroupOutcomes} rather than out, so that the rows out can be written as they come.
  */
 final class FrontsFn implements MapPartitionsFunction<Row, Row> {
+
+    private static final long SEED = 0x5EED;
 
     static final int POINT = 0;
     static final int COUNT = 1;
@@ -56,7 +59,12 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
 
     /** {@link #hash(String)} of Spark's form of the string, without making a Java string. */
     static long hash(UTF8String id) {
-        return id == null ? 0 : XXH64.hashUTF8String(id, 0x5EED);
+        return id == null ? 0 : XXH64.hashUTF8String(id, SEED);
+    }
+
+    /** {@link #hash(String)} of the UTF-8 bytes {@code bytes[offset, offset + length)}. */
+    static long hash(byte[] bytes, int offset, int length) {
+        return XXH64.hashUnsafeBytes(bytes, Platform.BYTE_ARRAY_OFFSET + offset, length, SEED);
     }
 
     static StructType schema(int dims) {

@@ -50,6 +50,17 @@ class PlotSampleTest {
     }
 
     @Test
+    void anIdHashedWhereItLiesHashesAsItsString() {
+        for (String id : List.of("", "c1", "c1234567", "nb201|avg_pool_3x3~0|+|nor_conv_1x1~0|", "é-ü-漢")) {
+            byte[] utf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] inBatch = new byte[utf8.length + 7]; // other rows' bytes around it
+            java.util.Arrays.fill(inBatch, (byte) 'x');
+            System.arraycopy(utf8, 0, inBatch, 3, utf8.length);
+            assertEquals(FrontsFn.hash(id), FrontsFn.hash(inBatch, 3, utf8.length), id);
+        }
+    }
+
+    @Test
     void aSampleOfSizeZeroKeepsNothing() {
         PlotSample none = new PlotSample(0, 2);
         offer(none, "c1");
