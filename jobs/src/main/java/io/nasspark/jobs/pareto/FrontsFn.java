@@ -97,16 +97,14 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         return RowFactory.create(v);
     }
 
-    /** A group's count row: its input rows, those excluded for a missing objective, and a plot sample (or null). */
+    /** A partition's count row of a group: its input rows, those excluded for a missing objective, and its plot sample. */
     static Row countRow(String grp, long inputRows, long excluded, int dims, List<PlotSample.Entry> sample) {
         Object[] count = new Object[11 + dims];
         count[0] = COUNT;
         count[1] = grp;
         count[4 + dims] = inputRows;
         count[5 + dims] = excluded;
-        if (sample != null) {
-            System.arraycopy(PlotSample.columns(sample, dims), 0, count, 8 + dims, 3);
-        }
+        System.arraycopy(PlotSample.columns(sample, dims), 0, count, 8 + dims, 3);
         return RowFactory.create(count);
     }
 
@@ -165,9 +163,6 @@ final class FrontsFn implements MapPartitionsFunction<Row, Row> {
         }
 
         private void mergeSample(Row r) {
-            if (r.isNullAt(8 + dims)) {
-                return;
-            }
             List<String> ids = r.getList(8 + dims);
             List<String> archs = r.getList(9 + dims);
             List<Double> values = r.getList(10 + dims);

@@ -154,8 +154,7 @@ public final class ParetoJob extends SparkJob {
     @Override
     protected Outcome run(SparkSession spark, String runId) {
         long start = System.nanoTime();
-        Dataset<Row> loaded = load(spark);
-        Dataset<Row> input = requireColumns(loaded);
+        Dataset<Row> input = requireColumns(load(spark));
         int dims = columns.size();
         FirstPass.Survivors survivors = new FirstPass(groupBy, idColumn, hasArch, columns, signs, fronts, plotSample,
                 bufferRows).run(input);
@@ -292,8 +291,7 @@ public final class ParetoJob extends SparkJob {
         List<Row> front = outcome.firstFront();
         Map<String, Object> s = mapOf("analysis", name, "grp", grp, "objectives", String.join(",", objectives),
                 "input_rows", outcome.inputRows(), "excluded_rows", outcome.excluded(), "front_size", front.size(),
-                "fronts_kept", fronts,
-                "run_id", runId, "created_at", now);
+                "fronts_kept", fronts, "run_id", runId, "created_at", now);
         if (front.isEmpty()) {
             s.put("status", "empty");
             return Tables.PARETO_SUMMARY.row(s);

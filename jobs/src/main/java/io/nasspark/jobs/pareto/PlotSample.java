@@ -39,7 +39,7 @@ final class PlotSample {
     private int[] idAt;
     private int[] idLength;
     private int[] archLength;
-    private byte[] bytes = new byte[1024];
+    private byte[] bytes = new byte[0];
     private int used;
     private int count;
     private boolean cut;
@@ -49,7 +49,7 @@ final class PlotSample {
     PlotSample(int size, int dims) {
         this.size = size;
         this.dims = dims;
-        resize(Math.min(2 * size, 64));
+        resize(Math.min(2 * size, 16)); // small: a partition may hold many groups
     }
 
     /** Whether a point with this hash could enter the sample now (so a caller can skip reading it). */
@@ -136,7 +136,7 @@ final class PlotSample {
         }
         int n = s.numBytes();
         if (used + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, used + n));
+            bytes = Arrays.copyOf(bytes, Math.max(Math.max(2 * bytes.length, used + n), 256));
         }
         s.writeToMemory(bytes, Platform.BYTE_ARRAY_OFFSET + used);
         used += n;
