@@ -33,12 +33,12 @@ final class PlotSample {
 
     private final int size;
     private final int dims;
-    private long[] hashes;
-    private double[] values;
+    private long[] hashes = new long[0];
+    private double[] values = new double[0];
     /** Where each entry's id and arch bytes start in {@link #bytes}, and their lengths ({@link #NULL}: null). */
-    private int[] idAt;
-    private int[] idLength;
-    private int[] archLength;
+    private int[] idAt = new int[0];
+    private int[] idLength = new int[0];
+    private int[] archLength = new int[0];
     private byte[] bytes = new byte[0];
     private int used;
     private int count;
@@ -206,11 +206,11 @@ final class PlotSample {
     }
 
     private void resize(int capacity) {
-        hashes = hashes == null ? new long[capacity] : Arrays.copyOf(hashes, capacity);
-        values = values == null ? new double[capacity * dims] : Arrays.copyOf(values, capacity * dims);
-        idAt = idAt == null ? new int[capacity] : Arrays.copyOf(idAt, capacity);
-        idLength = idLength == null ? new int[capacity] : Arrays.copyOf(idLength, capacity);
-        archLength = archLength == null ? new int[capacity] : Arrays.copyOf(archLength, capacity);
+        hashes = Arrays.copyOf(hashes, capacity);
+        values = Arrays.copyOf(values, capacity * dims);
+        idAt = Arrays.copyOf(idAt, capacity);
+        idLength = Arrays.copyOf(idLength, capacity);
+        archLength = Arrays.copyOf(archLength, capacity);
     }
 
     /** The sample's ids, architectures and values (flattened, {@code dims} per point), for a row of arrays. */
