@@ -10,7 +10,6 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -26,15 +25,7 @@ public final class DjlNetworkBuilder {
     /** The DJL block for {@code layer}; uninitialised, ready for {@code Model.setBlock}. */
     public static Block build(Layer layer) {
         if (layer instanceof Layer.Conv c) {
-            int pad = c.kernel() / 2;
-            return Conv2d.builder()
-                    .setKernelShape(new Shape(c.kernel(), c.kernel()))
-                    .optStride(new Shape(c.stride(), c.stride()))
-                    .optPadding(new Shape(pad, pad))
-                    .optGroups(c.groups())
-                    .setFilters(c.out())
-                    .optBias(c.bias())
-                    .build();
+            return new CheckedConv2d(c);
         } else if (layer instanceof Layer.BatchNorm) {
             return BatchNorm.builder().build();
         } else if (layer instanceof Layer.BiasMap m) {
