@@ -19,7 +19,20 @@ ensure_jar() {
         flock 9
         if jar_stale; then
             echo "$1: building the jobs jar (first run takes a minute or two)..." >&2
-            (cd "$root" && mvn -B -q -DskipTests package) >&2
+            (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
         fi
     ) 9>"$root/.nas/build.lock"
+}
+
+# libtorch's own warnings (NNPACK failing to start on CPUs it does not know, a deprecation notice)
+# come at every start, before a job's first progress line. libtorch reads its log level only
+# when Python starts it (TORCH_CPP_LOG_LEVEL does nothing under DJL), so unless the job's
+# arguments include --verbose, the caller's stderr drops the lines of libtorch's warning format:
+#   [W1205 06:11:46.935901168 NNPACK.cpp:57] Could not initialize NNPACK! ...
+quiet_libtorch() {
+    local arg
+    for arg in "$@"; do
+        [[ "$arg" == --verbose ]] && return 0
+    done
+    exec 2> >(grep --line-buffered -v -E '^\[W[0-9]{4} [0-9:.]+ [^ ]+:[0-9]+\] ' >&2)
 }

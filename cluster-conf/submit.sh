@@ -70,6 +70,7 @@ case "$master" in
 esac
 
 ensure_jar submit
+quiet_libtorch "$@"
 log_opt="-Dlog4j2.configurationFile=$root/cluster-conf/log4j2.properties"
 driver_opts="$(conf_value spark.driver.extraJavaOptions)"
 master_args=()

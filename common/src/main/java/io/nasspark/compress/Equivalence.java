@@ -16,10 +16,17 @@ import io.nasspark.model.NetworkWeights;
 import io.nasspark.model.SeededWeights;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /** Checks in DJL that a merged network computes what the network it came from computes. */
 public final class Equivalence {
+
+    /**
+     * Largest output difference two equivalent networks may show, relative to the largest
+     * output (at least 1): float32 rounding over a merged network's longer sums stays well below.
+     */
+    public static final double TOLERANCE = 1e-4;
 
     private Equivalence() {}
 
@@ -33,6 +40,18 @@ public final class Equivalence {
         /** {@code largestError / max(1, largestOutput)}. */
         public double relative() {
             return largestError / Math.max(1, largestOutput);
+        }
+
+        /** Whether the outputs agree within {@link #TOLERANCE} (never when either was NaN). */
+        public boolean equivalent() {
+            return relative() <= TOLERANCE;
+        }
+
+        /** Why two networks are judged different, in words for a failed row. */
+        public String difference() {
+            return String.format(Locale.ROOT, "the merged network does not compute what the original does:"
+                    + " largest output error %.3g of outputs up to %.3g (relative %.3g, tolerance %.0e)",
+                    largestError, largestOutput, relative(), TOLERANCE);
         }
     }
 

@@ -121,6 +121,12 @@ public final class LatencyMeter {
 
     /** Timed repeats in milliseconds, one row per network, taken round-robin. */
     static double[][] time(List<Layer> networks, List<FeatureShape> inputs, LatencyProtocol protocol) {
+        return time(networks, inputs, protocol, new Shape[networks.size()]);
+    }
+
+    /** The same, keeping the shape of each network's last output in {@code outputShapes}. */
+    static double[][] time(List<Layer> networks, List<FeatureShape> inputs, LatencyProtocol protocol,
+            Shape[] outputShapes) {
         Engine.getEngine("PyTorch"); // loads the native library the calls below need
         JniUtils.setNumThreads(protocol.threads());
         boolean gradMode = JniUtils.isGradMode();
@@ -139,13 +145,13 @@ public final class LatencyMeter {
             ParameterStore parameters = new ParameterStore(manager, false);
             for (int pass = 0; pass < protocol.warmup(); pass++) {
                 for (int i = 0; i < n; i++) {
-                    forward(blocks[i], parameters, xs[i], manager);
+                    forward(blocks[i], parameters, xs[i], manager, outputShapes, i);
                 }
             }
             double[][] millis = new double[n][protocol.repeats()];
             for (int repeat = 0; repeat < protocol.repeats(); repeat++) {
                 for (int i = 0; i < n; i++) {
-                    millis[i][repeat] = forward(blocks[i], parameters, xs[i], manager) / 1e6;
+                    millis[i][repeat] = forward(blocks[i], parameters, xs[i], manager, outputShapes, i) / 1e6;
                 }
             }
             return millis;
@@ -155,12 +161,15 @@ public final class LatencyMeter {
     }
 
     /** One forward pass in nanoseconds; its intermediate tensors are freed afterwards. */
-    private static long forward(Block block, ParameterStore parameters, NDArray x, NDManager manager) {
+    private static long forward(Block block, ParameterStore parameters, NDArray x, NDManager manager,
+            Shape[] outputShapes, int index) {
         try (NDManager pass = manager.newSubManager()) {
             x.tempAttach(pass);
             long start = System.nanoTime();
-            block.forward(parameters, new NDList(x), false);
-            return System.nanoTime() - start;
+            NDList y = block.forward(parameters, new NDList(x), false);
+            long elapsed = System.nanoTime() - start;
+            outputShapes[index] = y.singletonOrThrow().getShape();
+            return elapsed;
         }
     }
 }

@@ -114,8 +114,8 @@ public final class EngineConvolutions {
         return way == Route.NATIVE || config.groups() == 1;
     }
 
-    /** {@code conv2d(x, weight) + bias} by {@code way}; bias may be null. */
-    static NDArray convolve(Route way, Config c, NDArray x, NDArray weight, NDArray bias) {
+    /** {@code conv2d(x, weight) + bias} by {@code way} (which must apply); bias may be null. */
+    public static NDArray convolve(Route way, Config c, NDArray x, NDArray weight, NDArray bias) {
         int pad = c.kernel() / 2;
         Shape stride = new Shape(c.stride(), c.stride());
         return switch (way) {

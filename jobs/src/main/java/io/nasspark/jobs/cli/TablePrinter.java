@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -21,10 +22,18 @@ public final class TablePrinter {
 
     /**
      * Prints up to {@code limit} rows of {@code data} (all when {@code limit} is 0), streaming
-     * them partition by partition so a large result never sits on the driver whole.
+     * them partition by partition so a large result never sits on the driver whole. A table cut
+     * short says how many rows there are.
      */
     public static void print(Dataset<Row> data, Format format, int limit, PrintWriter out) {
         Dataset<Row> rows = limit > 0 ? data.limit(limit) : data;
+        if (format == Format.table && limit > 0) {
+            List<Row> first = data.limit(limit + 1).collectAsList();
+            boolean cut = first.size() > limit;
+            out.print(table(data.columns(), cut ? first.subList(0, limit) : first, cut ? data.count() : first.size()));
+            out.flush();
+            return;
+        }
         switch (format) {
             case json -> rows.toJSON().toLocalIterator().forEachRemaining(out::println);
             case csv -> {
@@ -34,13 +43,21 @@ public final class TablePrinter {
                     out.println(csvLine(cells(it.next())));
                 }
             }
-            case table -> out.print(table(data.columns(), rows.collectAsList()));
+            case table -> {
+                List<Row> all = rows.collectAsList();
+                out.print(table(data.columns(), all, all.size()));
+            }
         }
         out.flush();
     }
 
     /** An aligned text table with a header; numbers right-aligned. */
     public static String table(String[] header, List<Row> rows) {
+        return table(header, rows, rows.size());
+    }
+
+    /** The same, saying so when {@code rows} are only the first of {@code total}. */
+    static String table(String[] header, List<Row> rows, long total) {
         List<List<String>> cells = new ArrayList<>();
         for (Row r : rows) {
             cells.add(cells(r));
@@ -66,7 +83,11 @@ public final class TablePrinter {
         for (List<String> line : cells) {
             appendLine(sb, line, width, numeric);
         }
-        sb.append("(").append(rows.size()).append(rows.size() == 1 ? " row)" : " rows)").append('\n');
+        if (total > rows.size()) {
+            sb.append(String.format(Locale.ROOT, "(showing %,d of %,d rows; --limit 0 prints all)%n", rows.size(), total));
+        } else {
+            sb.append("(").append(rows.size()).append(rows.size() == 1 ? " row)" : " rows)").append('\n');
+        }
         return sb.toString();
     }
 

@@ -65,15 +65,35 @@ final class ReparameterizeEvaluator implements CandidateEvaluator {
         }
         Candidate c = StoredCandidates.parse(space, candidate);
         int size = candidate.<Integer>getAs("input_size");
+        FeatureShape input = FeatureShape.image(3, size);
+        Layer grafted = space.network(c, size, candidate.<Integer>getAs("classes"));
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, candidate.<String>getAs("id").hashCode()));
+        List<float[]> values = Equivalence.trainedLikeValues(grafted, input, rng);
+        return checkedAndMeasured(candidate, space, c, values, LinearMerge.merge(grafted, values, input), rng);
+    }
+
+    /**
+     * The row for {@code merged}, the merge of {@code c} with {@code values}: measured when it
+     * computes what the grafted network does, else failed with the difference in words (no
+     * latency is worth measuring for a network that computes something else).
+     */
+    Row checkedAndMeasured(Row candidate, GraftSpace space, Candidate c, List<float[]> values,
+            LinearMerge.Result merged, SplittableRandom rng) {
+        int size = candidate.<Integer>getAs("input_size");
         int classes = candidate.<Integer>getAs("classes");
         FeatureShape input = FeatureShape.image(3, size);
         Layer grafted = space.network(c, size, classes);
-        SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, candidate.<String>getAs("id").hashCode()));
-        Map<String, Object> row = common(candidate, space, c, Tables.OK, null);
-
-        List<float[]> values = Equivalence.trainedLikeValues(grafted, input, rng);
-        LinearMerge.Result merged = LinearMerge.merge(grafted, values, input);
         Equivalence.Gap gap = Equivalence.compare(grafted, values, merged.network(), merged.values(), input, 2, rng);
+        Map<String, Object> row = common(candidate, space, c, gap.equivalent() ? Tables.OK : Tables.FAILED,
+                gap.equivalent() ? null : gap.difference());
+        row.put("linear_before", merged.linearBefore());
+        row.put("linear_after", merged.linearAfter());
+        row.put("refusals", merged.refusals().isEmpty() ? null : refusalText(space, merged.refusals()));
+        row.put("largest_error", gap.largestError());
+        row.put("largest_output", gap.largestOutput());
+        if (!gap.equivalent()) {
+            return CandidateEvaluator.withExtras(Tables.REPARAMETERIZATIONS.row(row), List.of());
+        }
 
         DeviceProfile profile = LatencyEvaluator.checkedProfile(protocol, device, deviceGiven);
         LatencyMeter.Measurement original = LatencyMeter.measure(
@@ -86,12 +106,6 @@ final class ReparameterizeEvaluator implements CandidateEvaluator {
                 latencyRow(baseId, candidate, protocol.label(), original, profile),
                 latencyRow(id, candidate, protocol.label(), graftedTime, profile),
                 latencyRow(id, candidate, protocol.label() + LinearMerge.MERGED_SUFFIX, mergedTime, profile));
-
-        row.put("linear_before", merged.linearBefore());
-        row.put("linear_after", merged.linearAfter());
-        row.put("refusals", merged.refusals().isEmpty() ? null : refusalText(space, merged.refusals()));
-        row.put("largest_error", gap.largestError());
-        row.put("largest_output", gap.largestOutput());
         row.put("original_ms", original.stats().median());
         row.put("grafted_ms", graftedTime.stats().median());
         row.put("merged_ms", mergedTime.stats().median());

@@ -31,17 +31,22 @@ public final class SqlJob implements Callable<Integer> {
             description = "table, csv or json (one object per line) (default: ${DEFAULT-VALUE}).")
     TablePrinter.Format format;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
-            description = "Print at most N rows; 0 prints all (default: ${DEFAULT-VALUE}).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Print at most N rows; 0 prints all (default: all rows for csv and json, "
+                    + TABLE_LIMIT + " for table, which then says how many there are).")
+    Integer limit;
+
+    static final int TABLE_LIMIT = 1000;
 
     @Override
     public Integer call() {
-        if (limit < 0) {
+        if (limit != null && limit < 0) {
             throw new IllegalArgumentException("--limit must be 0 or more, got " + limit);
         }
+        // an export that drops rows unasked is lost data: only the table for people has a default limit
+        int rows = limit != null ? limit : format == TablePrinter.Format.table ? TABLE_LIMIT : 0;
         return SparkSessions.using(sparkOptions, "nas sql", spark -> {
-            TablePrinter.print(spark.sql(query), format, limit, spec.commandLine().getOut());
+            TablePrinter.print(spark.sql(query), format, rows, spec.commandLine().getOut());
             return 0;
         });
     }

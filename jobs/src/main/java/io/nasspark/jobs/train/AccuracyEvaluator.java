@@ -1,6 +1,7 @@
 package io.nasspark.jobs.train;
 
 import ai.djl.ndarray.types.Shape;
+import io.nasspark.compress.Equivalence;
 import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.contract.CandidateEvaluator;
 import io.nasspark.model.FeatureShape;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -89,12 +91,18 @@ final class AccuracyEvaluator implements CandidateEvaluator {
         Shape shape = data.inputShape();
         FeatureShape input = new FeatureShape((int) shape.get(1), (int) shape.get(2), (int) shape.get(3));
         LinearMerge.Result merged = LinearMerge.merge(network, values, input);
-        Map<String, Object> row = common(candidate, Tables.OK, null);
-        try (ImageTrainer trainer = training.trainer(merged.network(), candidate, data)) {
-            trainer.load(merged.values());
-            ImageTrainer.Accuracy acc = trainer.evaluate(test);
-            row.put("top1", acc.top1());
-            row.put("top5", acc.top5());
+        // judged only if it computes what the trained network does: else its accuracy is not the merge's
+        Equivalence.Gap gap = Equivalence.compare(network, values, merged.network(), merged.values(), input, 2,
+                new SplittableRandom(training.initSeed(candidate)));
+        Map<String, Object> row = gap.equivalent() ? common(candidate, Tables.OK, null)
+                : common(candidate, Tables.FAILED, gap.difference());
+        if (gap.equivalent()) {
+            try (ImageTrainer trainer = training.trainer(merged.network(), candidate, data)) {
+                trainer.load(merged.values());
+                ImageTrainer.Accuracy acc = trainer.evaluate(test);
+                row.put("top1", acc.top1());
+                row.put("top5", acc.top5());
+            }
         }
         row.put("recipe", recipeLabel() + LinearMerge.MERGED_SUFFIX);
         row.put("source", "trained, then merged");

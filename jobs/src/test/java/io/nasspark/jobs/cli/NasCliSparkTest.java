@@ -50,6 +50,20 @@ class NasCliSparkTest extends SparkTestBase {
     }
 
     @Test
+    void machineFormatsPrintEveryRowAndATableCutShortSaysSo() {
+        assertEquals(0, nas("sample", "--space", "nb201", "--count", "1200", "--seed", "4").code());
+        String query = "SELECT id FROM architectures";
+        assertEquals(1_201L, nas("sql", query, "--format", "csv").out().lines().count(), "a header and every row");
+        assertEquals(1_200L, nas("sql", query, "--format", "json").out().lines().count());
+        assertEquals(11L, nas("sql", query, "--format", "csv", "--limit", "10").out().lines().count());
+
+        CliRun table = nas("sql", query);
+        assertTrue(table.out().strip().endsWith("(showing 1,000 of 1,200 rows; --limit 0 prints all)"), table.out());
+        assertEquals(1_000L + 3, table.out().lines().count(), "header, rule, rows, footer");
+        assertTrue(nas("sql", query, "--limit", "0").out().strip().endsWith("(1200 rows)"));
+    }
+
+    @Test
     void aQueryOnAMissingTableIsBadInput() {
         CliRun r = nas("sql", "SELECT * FROM no_such_table");
         assertEquals(2, r.code(), r.err());

@@ -7,7 +7,17 @@ import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.graft.GraftSpace;
+import io.nasspark.compress.Equivalence;
+import io.nasspark.compress.LinearMerge;
+import io.nasspark.jobs.contract.StoredCandidates;
+import io.nasspark.latency.LatencyProtocol;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.model.Layer;
+import io.nasspark.schema.Tables;
+import io.nasspark.space.Candidate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +86,46 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
             assertEquals(row.getInt(0), row.isNullAt(1) ? 0 : row.getString(1).split("; ").length, row.toString());
             assertTrue(row.getDouble(2) / Math.max(1, row.getDouble(3)) < 1e-4, "still the same output: " + row);
         }
+    }
+
+    @Test
+    void aMergeThatComputesSomethingElseBecomesAFailedRowWithTheDifferenceInWords() {
+        assertEquals(0, nas("sample --space graft:mbconv-small --count 1 --seed 3 --input-size 16").code());
+        Row candidate = spark.sql("SELECT * FROM " + table("architectures")).first();
+        GraftSpace space = (GraftSpace) SearchSpaces.byName("graft:mbconv-small");
+        Candidate c = StoredCandidates.parse(space, candidate);
+        Layer grafted = space.network(c, 16, candidate.<Integer>getAs("classes"));
+        FeatureShape input = FeatureShape.image(3, 16);
+        SplittableRandom rng = new SplittableRandom(5);
+        List<float[]> values = Equivalence.trainedLikeValues(grafted, input, rng);
+        LinearMerge.Result merged = LinearMerge.merge(grafted, values, input);
+        List<float[]> corrupted = new ArrayList<>(merged.values());
+        float[] stem = corrupted.get(0).clone();
+        stem[0] += 1; // one weight of the first convolution
+        corrupted.set(0, stem);
+        LinearMerge.Result wrong = new LinearMerge.Result(merged.network(), corrupted, merged.refusals(),
+                merged.linearBefore(), merged.linearAfter());
+
+        ReparameterizeEvaluator evaluator = new ReparameterizeEvaluator(new LatencyProtocol(1, 3, 1, 1), "here",
+                true, 0, "test-run");
+        Row row = evaluator.checkedAndMeasured(candidate, space, c, values, wrong, rng);
+        assertEquals("failed", cell(row, "status"));
+        String error = (String) cell(row, "error");
+        System.out.println("reparameterize row of a corrupted merge: " + error);
+        assertTrue(error.startsWith("the merged network does not compute what the original does: largest output"
+                + " error"), error);
+        assertTrue((Double) cell(row, "largest_error") > 1e-4 * Math.max(1, (Double) cell(row, "largest_output")));
+        assertEquals(null, cell(row, "merged_ms"), "nothing measured for a wrong network");
+        int latencyRows = Tables.REPARAMETERIZATIONS.schema().length();
+        assertEquals(0, ((scala.collection.Seq<?>) row.get(latencyRows)).size());
+
+        Row right = evaluator.checkedAndMeasured(candidate, space, c, values, merged, rng);
+        assertEquals("ok", cell(right, "status"), String.valueOf(cell(right, "error")));
+        assertEquals(3, ((scala.collection.Seq<?>) right.get(latencyRows)).size());
+    }
+
+    private static Object cell(Row row, String column) {
+        return row.get(Tables.REPARAMETERIZATIONS.schema().fieldIndex(column));
     }
 
     @Test
