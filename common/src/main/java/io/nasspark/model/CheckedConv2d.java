@@ -34,6 +34,7 @@ final class CheckedConv2d extends Conv2d {
         Device device = x.getDevice();
         NDArray w = parameterStore.getValue(weight, device, training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, device, training);
-        return new NDList(EngineConvolutions.convolve(EngineConvolutions.route(config), config, x, w, b));
+        EngineConvolutions.Config c = config.withInputGradient(x.hasGradient());
+        return new NDList(EngineConvolutions.convolve(EngineConvolutions.route(c), c, x, w, b));
     }
 }
