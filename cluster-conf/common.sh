@@ -19,7 +19,8 @@ ensure_jar() {
         flock 9
         if jar_stale; then
             echo "$1: building the jobs jar (first run takes a minute or two)..." >&2
-            (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
+            # Maven 3.8 writes colour resets even when quiet and not on a terminal: dropped
+            (cd "$root" && mvn -B -q -DskipTests package 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; exit "${PIPESTATUS[0]}") >&2
         fi
     ) 9>"$root/.nas/build.lock"
 }
