@@ -143,6 +143,15 @@ final class DjlRegressor<E> {
         }
     }
 
+    /**
+     * Predictions for an input batch already in the engine, in the caller's grad mode: a search
+     * back-propagates through them into its own parameters.
+     */
+    NDArray forward(NDList input) {
+        NDArray z = block.forward(new ParameterStore(input.head().getManager(), false), input, false).singletonOrThrow();
+        return target.inverse(z.reshape(-1));
+    }
+
     void saveWeights(Path dir) throws IOException {
         Files.createDirectories(dir);
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve(WEIGHTS)))) {

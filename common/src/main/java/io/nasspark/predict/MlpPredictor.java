@@ -1,5 +1,6 @@
 package io.nasspark.predict;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Properties;
 
 /** An MLP over the flattened one-hot encoding, 128-64-1 by default (thesis §4.3.2). */
-public final class MlpPredictor implements Predictor {
+public final class MlpPredictor implements Predictor, DifferentiablePredictor {
 
     /** Hidden widths and training settings. */
     public record Settings(int[] hidden, int epochs, int batch, float learningRate) {
@@ -88,6 +89,14 @@ public final class MlpPredictor implements Predictor {
     @Override
     public double[] predict(SearchSpace space, List<Candidate> batch) {
         return model.predict(batch.stream().map(space::oneHot).toList());
+    }
+
+    @Override
+    public NDArray predict(NDArray oneHot) {
+        if (oneHot.getShape().dimension() != 2 || oneHot.getShape().get(1) != inputs) {
+            throw new IllegalArgumentException("model reads (batch, " + inputs + ") one-hot rows, got " + oneHot.getShape());
+        }
+        return model.forward(new NDList(oneHot));
     }
 
     @Override

@@ -29,4 +29,10 @@ record Standardizer(boolean log, double mean, double std) implements Serializabl
         double t = z * std + mean;
         return log ? Math.exp(t) : t;
     }
+
+    /** {@link #inverse(double)} element-wise in the engine, differentiable. */
+    ai.djl.ndarray.NDArray inverse(ai.djl.ndarray.NDArray z) {
+        ai.djl.ndarray.NDArray t = z.mul(std).add(mean);
+        return log ? t.exp() : t;
+    }
 }
