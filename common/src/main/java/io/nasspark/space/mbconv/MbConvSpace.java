@@ -303,32 +303,61 @@ public final class MbConvSpace extends GeneSpace {
             throw new IllegalArgumentException(name + ": " + blocks + " building blocks, " + keep.length
                     + " grafting bits given");
         }
-        List<Layer> net = new ArrayList<>();
-        net.add(Layer.Conv.of(3, layout.stemChannels(), 3, layout.stemStride()));
-        net.add(new Layer.BatchNorm(layout.stemChannels()));
-        net.add(Layer.Activation.RELU6);
-        int block = 0;
-        net.add(mbconv(layout.stemChannels(), layout.firstChannels(), 3, 1, 1, 1.0, grafted(keep, block++)));
-        int in = layout.firstChannels();
-        int l = 0;
-        for (MbConvLayout.Stage stage : layout.stages()) {
-            for (int r = 0; r < stage.repeat(); r++) {
-                int stride = r == 0 ? stage.stride() : 1;
-                MbConvOp op = op(c, l);
-                net.add(op.isSkip()
-                        ? skip(in, stage.channels(), stride)
-                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale(c, l),
-                                grafted(keep, block++)));
-                in = stage.channels();
-                l++;
-            }
+        List<Layer> net = new ArrayList<>(stemLayers(grafted(keep, 0)));
+        int block = 1;
+        for (int l = 0; l < layers; l++) {
+            MbConvOp op = op(c, l);
+            net.add(choice(l, op, scale(c, l), !op.isSkip() && grafted(keep, block)));
+            block += op.isSkip() ? 0 : 1;
         }
-        net.add(Layer.Conv.of(in, layout.headChannels(), 1, 1));
-        net.add(new Layer.BatchNorm(layout.headChannels()));
-        net.add(Layer.Activation.RELU6);
-        net.add(new Layer.GlobalAvgPool());
-        net.add(new Layer.Linear(layout.headChannels(), classes));
+        net.addAll(headLayers(classes));
         return new Layer.Sequence(net);
+    }
+
+    /** The fixed layers before the searchable ones: the stem and the MBK3E1 layer. */
+    public List<Layer> stemLayers(boolean graftFirst) {
+        return List.of(Layer.Conv.of(3, layout.stemChannels(), 3, layout.stemStride()),
+                new Layer.BatchNorm(layout.stemChannels()), Layer.Activation.RELU6,
+                mbconv(layout.stemChannels(), layout.firstChannels(), 3, 1, 1, 1.0, graftFirst));
+    }
+
+    /** Searchable layer {@code l} as {@code op} at channel scale {@code scale}. */
+    public Layer choice(int l, MbConvOp op, double scale, boolean grafted) {
+        if (l < 0 || l >= layers) {
+            throw new IllegalArgumentException(name + " has searchable layers 0.." + (layers - 1) + ", not " + l);
+        }
+        int in = layout.firstChannels();
+        int first = 0;
+        for (MbConvLayout.Stage stage : layout.stages()) {
+            if (l < first + stage.repeat()) {
+                int stride = l == first ? stage.stride() : 1;
+                return op.isSkip() ? skip(in, stage.channels(), stride)
+                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale, grafted);
+            }
+            in = stage.channels();
+            first += stage.repeat();
+        }
+        throw new AssertionError("layer " + l + " is in no stage");
+    }
+
+    /** The fixed layers after the searchable ones: 1x1 convolution, pooling, classifier. */
+    public List<Layer> headLayers(int classes) {
+        int in = layout.stages().get(layout.stages().size() - 1).channels();
+        return List.of(Layer.Conv.of(in, layout.headChannels(), 1, 1), new Layer.BatchNorm(layout.headChannels()),
+                Layer.Activation.RELU6, new Layer.GlobalAvgPool(), new Layer.Linear(layout.headChannels(), classes));
+    }
+
+    /** The candidate with {@code ops} in its searchable layers and every channel scale 1. */
+    public Candidate withOps(MbConvOp[] ops) {
+        if (ops.length != layers) {
+            throw new IllegalArgumentException(name + " has " + layers + " searchable layers, " + ops.length
+                    + " operators given");
+        }
+        int[] genes = defaults(layers);
+        for (int l = 0; l < layers; l++) {
+            genes[l] = ops[l].ordinal();
+        }
+        return normalize(genes);
     }
 
     private static boolean grafted(boolean[] keep, int block) {

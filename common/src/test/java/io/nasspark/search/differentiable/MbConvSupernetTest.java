@@ -1,0 +1,120 @@
+package io.nasspark.search.differentiable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.nasspark.model.DjlNetworkBuilder;
+import io.nasspark.model.NetworkWeights;
+import io.nasspark.space.Candidate;
+import io.nasspark.space.mbconv.MbConvLayout;
+import io.nasspark.space.mbconv.MbConvOp;
+import io.nasspark.space.mbconv.MbConvSpace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The supernet on a small MBConv layout: its paths are the space's networks, and it trains one path a step. */
+class MbConvSupernetTest {
+
+    /** 4 searchable layers, 8 and 16 channels, 16 px. */
+    static final MbConvSpace TINY = new MbConvSpace("mbconv-tiny", new MbConvLayout(8, 1, 8,
+            List.of(new MbConvLayout.Stage(8, 2, 1), new MbConvLayout.Stage(16, 2, 2)), 32, 16), false);
+
+    private static NDArray path(NDManager m, int[] picks) {
+        float[] p = new float[picks.length * MbConvOp.values().length];
+        for (int l = 0; l < picks.length; l++) {
+            p[l * MbConvOp.values().length + picks[l]] = 1;
+        }
+        return m.create(p, new Shape(picks.length, MbConvOp.values().length));
+    }
+
+    @Test
+    void aPathComputesWhatTheSpacesNetworkOfItsCandidateComputesWithTheSameWeights() {
+        Engine.getEngine("PyTorch");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
+            supernet.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
+            NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+            for (int[] picks : List.of(new int[] {0, 6, 3, 5}, new int[] {6, 6, 1, 6}, new int[] {4, 2, 6, 0})) {
+                NDArray p = path(m, picks);
+                Candidate c = supernet.candidate(p);
+                assertEquals(MbConvOp.values()[picks[1]], TINY.op(c, 1));
+                float[] fromSupernet = supernet.forward(new ParameterStore(m, false), x, p, 0, false).toFloatArray();
+
+                Block alone = DjlNetworkBuilder.build(TINY.network(c, 16, 10));
+                alone.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
+                List<float[]> values = new ArrayList<>();
+                for (Parameter shared : supernet.pathParameters(picks)) {
+                    values.add(shared.getArray().toFloatArray());
+                }
+                NetworkWeights.write(alone, values);
+                float[] fromNetwork = alone.forward(new ParameterStore(m, false), new NDList(x), false)
+                        .singletonOrThrow().toFloatArray();
+                for (int i = 0; i < fromNetwork.length; i++) {
+                    assertEquals(fromNetwork[i], fromSupernet[i], 1e-5, TINY.format(c) + " output " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTrainingStepRunsOnePathAndItsLossReachesAlpha() {
+        Engine.getEngine("PyTorch");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
+            supernet.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
+            NDArray alpha = m.zeros(new Shape(supernet.layers(), supernet.operators()));
+            alpha.setRequiresGradient(true);
+            NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+            int[] picks;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray p = GumbelPaths.singlePath(alpha, 1.0, new SplittableRandom(2));
+                picks = GumbelPaths.picks(p);
+                NDArray y = supernet.forward(new ParameterStore(m, false), x, p, 0, true);
+                gc.backward(y.mul(y).sum());
+            }
+            double alphaGradient = alpha.getGradient().abs().sum().getFloat();
+            assertTrue(alphaGradient > 0, "α learns from the path's loss");
+            List<Parameter> onPath = supernet.pathParameters(picks);
+            for (var named : supernet.getParameters()) {
+                Parameter p = named.getValue();
+                if (p.requiresGradient() && p.getType() == Parameter.Type.WEIGHT) {
+                    double g = p.getArray().getGradient().abs().sum().getFloat();
+                    if (onPath.contains(p)) {
+                        assertTrue(g > 0, named.getKey() + " is on the path: " + TINY.format(supernet.candidate(path(m, picks))));
+                    } else {
+                        assertEquals(0, g, 0, named.getKey() + " is off the path");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theIdentityMappingAddsTheInputBesideShapePreservingLayersOnly() {
+        Engine.getEngine("PyTorch");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
+            supernet.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+            NDArray x = m.randomUniform(0, 1, new Shape(1, 3, 16, 16));
+            NDArray p = path(m, new int[] {0, 1, 2, 3});
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] plain = supernet.forward(ps, x, p, 0, false).toFloatArray();
+            float[] mapped = supernet.forward(ps, x, p, 2, false).toFloatArray();
+            assertNotEquals(plain[0], mapped[0]);
+            assertEquals(plain[0], supernet.forward(ps, x, p, 0, false).toFloatArray()[0], 0, "φ = 0 is the plain path");
+        }
+    }
+}
