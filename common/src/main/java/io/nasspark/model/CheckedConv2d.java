@@ -14,7 +14,7 @@ import ai.djl.util.PairList;
  */
 final class CheckedConv2d extends Conv2d {
 
-    private final EngineConvolutions.Config config;
+    private final Layer.Conv layer;
 
     CheckedConv2d(Layer.Conv c) {
         super(Conv2d.builder()
@@ -24,7 +24,7 @@ final class CheckedConv2d extends Conv2d {
                 .optGroups(c.groups())
                 .setFilters(c.out())
                 .optBias(c.bias()));
-        config = new EngineConvolutions.Config(c.in(), c.out(), c.kernel(), c.stride(), c.groups());
+        layer = c;
     }
 
     @Override
@@ -34,7 +34,9 @@ final class CheckedConv2d extends Conv2d {
         Device device = x.getDevice();
         NDArray w = parameterStore.getValue(weight, device, training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, device, training);
-        EngineConvolutions.Config c = config.withInputGradient(x.hasGradient());
+        // the input's channels, not the layer's: a stem declared for RGB also reads grey images
+        EngineConvolutions.Config c = new EngineConvolutions.Config(Math.toIntExact(x.getShape().get(1)), layer.out(),
+                layer.kernel(), layer.stride(), layer.groups(), x.hasGradient());
         return new NDList(EngineConvolutions.convolve(EngineConvolutions.route(c), c, x, w, b));
     }
 }

@@ -72,11 +72,6 @@ public final class EngineConvolutions {
             this(in, out, kernel, stride, groups, true);
         }
 
-        /** The same convolution, with or without the input gradient. */
-        public Config withInputGradient(boolean needed) {
-            return new Config(in, out, kernel, stride, groups, needed);
-        }
-
         @Override
         public int compareTo(Config o) {
             return toString().compareTo(o.toString());

@@ -85,15 +85,38 @@ class EngineConvolutionsTest {
         }
     }
 
-    /** Output, kernel gradient and input gradient (if asked for) of the built block against the reference. */
+    @Test
+    void aConvolutionDeclaredForColourImagesRunsAndIsCheckedAtTheChannelsItIsGiven() {
+        // the spaces declare a 3-channel stem; DJL sizes the kernel from the input, and Fashion-MNIST is grey
+        Engine.getEngine("PyTorch");
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int out : new int[] {20, 40}) {
+            Layer.Conv declared = new Layer.Conv(3, out, 3, 1, 1, true);
+            Layer.Conv actual = new Layer.Conv(1, out, 3, 1, 1, true);
+            for (boolean inputGradient : new boolean[] {true, false}) {
+                double error = largestError(declared, actual, 8, inputGradient, rng);
+                assertTrue(error <= EngineConvolutions.TOLERANCE, actual + ": " + error);
+            }
+        }
+    }
+
     private static double largestError(Layer.Conv conv, int size, boolean inputGradient, SplittableRandom rng) {
+        return largestError(conv, conv, size, inputGradient, rng);
+    }
+
+    /**
+     * Output, kernel gradient and input gradient (if asked for) of the block built for
+     * {@code declared} against the reference, on the input {@code conv} reads.
+     */
+    private static double largestError(Layer.Conv declared, Layer.Conv conv, int size, boolean inputGradient,
+            SplittableRandom rng) {
         int batch = 2;
         float[] x = values(rng, batch * conv.in() * size * size, 0);
         float[] w = values(rng, conv.out() * (conv.in() / conv.groups()) * conv.kernel() * conv.kernel(), 0.5);
         float[] b = values(rng, conv.out(), 0.5);
         Reference want = Reference.of(conv, x, w, b, batch, size, rng);
         try (NDManager m = NDManager.newBaseManager()) {
-            Block block = DjlNetworkBuilder.build(conv);
+            Block block = DjlNetworkBuilder.build(declared);
             block.initialize(m, DataType.FLOAT32, new Shape(batch, conv.in(), size, size));
             NetworkWeights.write(block, List.of(w, b));
             NDArray input = m.create(x, new Shape(batch, conv.in(), size, size));
