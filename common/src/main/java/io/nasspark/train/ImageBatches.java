@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.nasspark.data.ImageSet;
+import io.nasspark.model.EngineConvolutions;
 import java.nio.FloatBuffer;
 
 /**
@@ -140,15 +141,18 @@ public final class ImageBatches {
      * last (NHWC strides). libtorch's oneDNN convolutions then run on the activations in place;
      * from NCHW memory they reorder every activation and gradient to a blocked or channels-last
      * layout and back, which cost a fifth of a training step (see the README's trainer benchmark).
+     * Where the engine's kernels are faulty ({@link EngineConvolutions#kernelsSound}), the array
+     * is plain NCHW: the layout the convolution checks cover.
      */
-    NDArray images(NDManager manager, int[] order, int from, int to) {
+    public NDArray images(NDManager manager, int[] order, int from, int to) {
         int plane = size * size;
         int per = channels * plane;
         float[] batch = new float[(to - from) * per];
+        boolean channelsLast = EngineConvolutions.kernelsSound();
         for (int i = from; i < to; i++) {
             int source = order[i] * per;
             int target = (i - from) * per;
-            if (channels == 1) {
+            if (channels == 1 || !channelsLast) {
                 System.arraycopy(pixels, source, batch, target, per);
                 continue;
             }
@@ -158,12 +162,15 @@ public final class ImageBatches {
                 }
             }
         }
+        if (!channelsLast) {
+            return manager.create(FloatBuffer.wrap(batch), new Shape(to - from, channels, size, size));
+        }
         return manager.create(FloatBuffer.wrap(batch), new Shape(to - from, size, size, channels))
                 .transpose(0, 3, 1, 2);
     }
 
     /** One-hot labels of {@code order[from..to)}, for the cross-entropy. */
-    NDArray oneHot(NDManager manager, int[] order, int from, int to) {
+    public NDArray oneHot(NDManager manager, int[] order, int from, int to) {
         float[] hot = new float[(to - from) * classes];
         for (int i = from; i < to; i++) {
             hot[(i - from) * classes + labels[order[i]]] = 1f;

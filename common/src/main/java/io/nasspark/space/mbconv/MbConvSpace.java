@@ -331,6 +331,7 @@ public final class MbConvSpace extends GeneSpace {
         for (MbConvLayout.Stage stage : layout.stages()) {
             if (l < first + stage.repeat()) {
                 int stride = l == first ? stage.stride() : 1;
+                in = l == first ? in : stage.channels();
                 return op.isSkip() ? skip(in, stage.channels(), stride)
                         : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale, grafted);
             }

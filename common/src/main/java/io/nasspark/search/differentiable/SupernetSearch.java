@@ -1,0 +1,360 @@
+package io.nasspark.search.differentiable;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.nasspark.predict.DifferentiablePredictor;
+import io.nasspark.space.Candidate;
+import io.nasspark.train.ImageBatches;
+import io.nasspark.util.Seeds;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.SplittableRandom;
+
+/**
+ * One differentiable search on a {@link MbConvSupernet}: LightNAS (§4.3.3–4.3.4), its fixed-λ
+ * baseline (Eq. 4.3), or SurgeNAS (§3.3).
+ *
+ * <ul>
+ *   <li><b>LightNAS</b>: each step, w takes an SGD step on a training batch through one Gumbel
+ *       path, then α takes one on a validation batch through another, minimising
+ *       {@code L_val + λ·(LAT(ᾱ)/T − 1)} with ᾱ the binarized α (straight-through) fed to the
+ *       latency predictor; λ starts at 0 and follows gradient ascent (Eq. 4.11).
+ *   <li><b>fixed-λ</b>: the same with λ held at its start.
+ *   <li><b>SurgeNAS</b>: one-level: each step draws |O| ordered paths without replacement
+ *       (Algorithm 1) on the same training batch, each with the identity mapping φ·x (Eq. 3.10,
+ *       φ from 2 to 0), accumulates the gradients of {@code L + β·LAT(path)/T} for w and α over
+ *       the paths, and updates both once. The thesis leaves the latency term's form open for
+ *       SurgeNAS ("loss + β·LAT"); dividing by T makes β unit-free like LightNAS's λ.
+ * </ul>
+ *
+ * Plain SGD for w and α (no optimiser state), Gumbel noise from a generator per step and a
+ * fixed batch order, so a search resumed from an epoch's checkpoint continues exactly as the
+ * uninterrupted one.
+ */
+public final class SupernetSearch {
+
+    /** The three searches. */
+    public enum Method { LIGHTNAS, FIXED_LAMBDA, SURGENAS }
+
+    /**
+     * How to search.
+     *
+     * @param epochs passes over the training images
+     * @param batch images per step
+     * @param weightLearningRate SGD step of w
+     * @param alphaLearningRate SGD step of α
+     * @param lambdaLearningRate η_λ of LightNAS (5e-4 in the thesis)
+     * @param lambda λ's start (LightNAS: 0; fixed-λ: the λ; SurgeNAS: β)
+     * @param temperatureStart Gumbel temperature at the start (LightNAS: 5)
+     * @param temperatureEnd at the end
+     */
+    public record Settings(int epochs, int batch, double weightLearningRate, double alphaLearningRate,
+            double lambdaLearningRate, double lambda, double temperatureStart, double temperatureEnd) {
+        public Settings {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            }
+            if (batch < 1) {
+                throw new IllegalArgumentException("the batch must be at least 1, got " + batch);
+            }
+        }
+    }
+
+    /**
+     * One step of the trace.
+     *
+     * @param predictedMs LAT(ᾱ) after the step
+     * @param alphaEntropy mean over layers of the entropy of softmax(α), nats
+     * @param arch the architecture ᾱ derives, in the space's format
+     */
+    public record TraceRow(int epoch, int step, double lambda, double temperature, double predictedMs,
+            double trainLoss, double validationLoss, double alphaEntropy, String arch) {}
+
+    /** What a search ends with. */
+    public record Result(Candidate derived, double predictedMs, double lambda, List<TraceRow> trace) {}
+
+    private final MbConvSupernet supernet;
+    private final DifferentiablePredictor latency;
+    private final Method method;
+    private final double targetMs;
+    private final Settings settings;
+    private final long seed;
+
+    /**
+     * @param supernet initialised for the images' shape
+     * @param latency the predictor LAT, over the space's one-hot encoding
+     * @param targetMs T
+     */
+    public SupernetSearch(MbConvSupernet supernet, DifferentiablePredictor latency, Method method, double targetMs,
+            Settings settings, long seed) {
+        this.supernet = supernet;
+        this.latency = latency;
+        this.method = method;
+        this.targetMs = targetMs;
+        this.settings = settings;
+        this.seed = seed;
+    }
+
+    /**
+     * Runs the search, from the last epoch checkpointed in {@code checkpoints} if there is one
+     * (null: none kept), through {@code stopAfterEpoch} epochs (or all of them when larger).
+     *
+     * @param train the images w trains on (and α too, for SurgeNAS)
+     * @param validation the held-apart images α trains on
+     */
+    public Result run(ImageBatches train, ImageBatches validation, Path checkpoints, int stopAfterEpoch) {
+        Engine.getEngine("PyTorch");
+        boolean gradMode = JniUtils.isGradMode();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray alpha = manager.zeros(new Shape(supernet.layers(), supernet.operators()));
+            alpha.setRequiresGradient(true);
+            LatencyTradeOff lambda = new LatencyTradeOff(settings.lambda(),
+                    method == Method.LIGHTNAS ? settings.lambdaLearningRate() : 0, targetMs);
+            List<TraceRow> trace = new ArrayList<>();
+            int firstEpoch = 1;
+            if (checkpoints != null && Files.exists(checkpoints.resolve(STATE))) {
+                JniUtils.setGradMode(false);
+                Checkpoint resumed = Checkpoint.load(checkpoints, supernet, alpha, manager);
+                firstEpoch = resumed.epoch() + 1;
+                lambda = new LatencyTradeOff(resumed.lambda(), lambda.learningRate(), targetMs);
+            }
+            int steps = train.size() / settings.batch();
+            int total = settings.epochs() * steps;
+            int[] order = new int[train.size()];
+            java.util.Arrays.setAll(order, i -> i);
+            int[] validationOrder = new int[validation.size()];
+            java.util.Arrays.setAll(validationOrder, i -> i);
+            ParameterStore store = new ParameterStore(manager, false);
+            int lastEpoch = Math.min(settings.epochs(), stopAfterEpoch);
+            for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
+                for (int s = 0; s < steps; s++) {
+                    int global = (epoch - 1) * steps + s;
+                    double progress = global / (double) total;
+                    double tau = SearchSchedules.temperature(settings.temperatureStart(), settings.temperatureEnd(),
+                            progress);
+                    SplittableRandom rng = Seeds.forItem(seed, global);
+                    try (NDManager step = manager.newSubManager()) {
+                        NDArray x = train.images(step, order, s * settings.batch(), (s + 1) * settings.batch());
+                        NDArray y = train.oneHot(step, order, s * settings.batch(), (s + 1) * settings.batch());
+                        double trainLoss;
+                        double validationLoss;
+                        JniUtils.setGradMode(true);
+                        if (method == Method.SURGENAS) {
+                            trainLoss = oneLevelStep(store, alpha, x, y, tau, progress, lambda.lambda(), rng);
+                            validationLoss = Double.NaN;
+                        } else {
+                            trainLoss = weightStep(store, alpha, x, y, tau, rng);
+                            int v = s % Math.max(1, validation.size() / settings.batch());
+                            NDArray vx = validation.images(step, validationOrder, v * settings.batch(),
+                                    (v + 1) * settings.batch());
+                            NDArray vy = validation.oneHot(step, validationOrder, v * settings.batch(),
+                                    (v + 1) * settings.batch());
+                            validationLoss = alphaStep(store, alpha, vx, vy, tau, lambda.lambda(), rng);
+                        }
+                        JniUtils.setGradMode(false);
+                        double predicted = predictedMs(alpha);
+                        lambda = lambda.after(predicted);
+                        trace.add(new TraceRow(epoch, global, lambda.lambda(), tau, predicted, trainLoss,
+                                validationLoss, entropy(alpha), supernet.space().format(supernet.candidate(alpha))));
+                    }
+                }
+                if (checkpoints != null) {
+                    new Checkpoint(epoch, lambda.lambda()).save(checkpoints, supernet, alpha);
+                }
+            }
+            return new Result(supernet.candidate(alpha), predictedMs(alpha), lambda.lambda(), trace);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** LightNAS's w step: one path drawn from α without letting the training loss reach α. */
+    private double weightStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau,
+            SplittableRandom rng) {
+        NDArray path = GumbelPaths.singlePath(alpha.stopGradient(), tau, rng);
+        NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
+        backward(loss);
+        updateWeights(settings.weightLearningRate());
+        return loss.getFloat();
+    }
+
+    /** LightNAS's α step on validation images, with the latency term; w's gradients are dropped. */
+    private double alphaStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau, double lambda,
+            SplittableRandom rng) {
+        NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
+        NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
+        NDArray objective = loss.add(latencyTerm(GumbelPaths.straightThrough(alpha.softmax(-1))).mul(lambda));
+        backward(objective);
+        step(alpha, settings.alphaLearningRate());
+        zeroWeightGradients();
+        return loss.getFloat();
+    }
+
+    /** SurgeNAS: |O| ordered paths on one batch, gradients summed, then w and α step together. */
+    private double oneLevelStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau, double progress,
+            double beta, SplittableRandom rng) {
+        double phi = SearchSchedules.identityWeight(progress);
+        double sum = 0;
+        List<NDArray> paths = GumbelPaths.orderedPaths(alpha, tau, rng);
+        for (NDArray path : paths) {
+            NDArray loss = crossEntropy(supernet.forward(store, x, path, phi, true), y);
+            backward(loss.add(latencyTerm(path).add(1).mul(beta)).div(paths.size()));
+            sum += loss.getFloat();
+        }
+        updateWeights(settings.weightLearningRate());
+        step(alpha, settings.alphaLearningRate());
+        return sum / paths.size();
+    }
+
+    /** {@code LAT(encoding)/T − 1}, differentiable in the encoding. */
+    private NDArray latencyTerm(NDArray encoding) {
+        return latency.predict(encoding.reshape(1, -1)).div(targetMs).sub(1).sum();
+    }
+
+    /** LAT(ᾱ): the predicted latency of the network α derives now. */
+    public double predictedMs(NDArray alpha) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            NDArray hard = alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
+            return latency.predict(hard.reshape(1, -1)).getFloat(0);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    private static NDArray crossEntropy(NDArray logits, NDArray oneHotLabels) {
+        return logits.logSoftmax(1).mul(oneHotLabels).sum().div(-logits.getShape().get(0));
+    }
+
+    private static void backward(NDArray loss) {
+        PtNDArray l = (PtNDArray) loss;
+        JniUtils.backward(l, (PtNDArray) l.onesLike(), false, false);
+    }
+
+    private void updateWeights(double learningRate) {
+        for (Pair<String, Parameter> p : supernet.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                step(p.getValue().getArray(), learningRate);
+            }
+        }
+    }
+
+    private void zeroWeightGradients() {
+        for (Pair<String, Parameter> p : supernet.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                step(p.getValue().getArray(), 0);
+            }
+        }
+    }
+
+    /** {@code a ← a − rate·∇a}, then the gradient zeroed, outside the graph. */
+    private static void step(NDArray a, double rate) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            NDArray g = a.getGradient();
+            if (rate != 0) {
+                a.subi(g.mul(rate));
+            }
+            g.subi(g);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    private static double entropy(NDArray alpha) {
+        float[] p = alpha.softmax(-1).toFloatArray();
+        int k = Math.toIntExact(alpha.getShape().get(1));
+        double h = 0;
+        for (float v : p) {
+            h -= v > 0 ? v * Math.log(v) : 0;
+        }
+        return h / (p.length / k);
+    }
+
+    private static final String STATE = "state.properties";
+
+    /** The search after an epoch: supernet weights, α and λ, written atomically. */
+    private record Checkpoint(int epoch, double lambda) {
+
+        void save(Path dir, MbConvSupernet supernet, NDArray alpha) {
+            try {
+                Files.createDirectories(dir);
+                Path weights = dir.resolve("supernet.params.tmp");
+                try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(weights))) {
+                    supernet.saveParameters(out);
+                }
+                Path alphaFile = dir.resolve("alpha.bin.tmp");
+                try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(alphaFile))) {
+                    for (float v : alpha.toFloatArray()) {
+                        out.writeFloat(v);
+                    }
+                }
+                Properties p = new Properties();
+                p.setProperty("epoch", Integer.toString(epoch));
+                p.setProperty("lambda", Double.toString(lambda));
+                Path state = dir.resolve(STATE + ".tmp");
+                try (var out = Files.newOutputStream(state)) {
+                    p.store(out, "supernet search checkpoint");
+                }
+                Files.move(weights, dir.resolve("supernet.params"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                Files.move(alphaFile, dir.resolve("alpha.bin"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+                // the state file last: a checkpoint counts only once all of it is in place
+                Files.move(state, dir.resolve(STATE), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the checkpoint in " + dir, e);
+            }
+        }
+
+        static Checkpoint load(Path dir, MbConvSupernet supernet, NDArray alpha, NDManager manager) {
+            try {
+                Properties p = new Properties();
+                try (var in = Files.newInputStream(dir.resolve(STATE))) {
+                    p.load(in);
+                }
+                try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("supernet.params")))) {
+                    supernet.loadParameters(manager, in);
+                }
+                float[] values = new float[Math.toIntExact(alpha.size())];
+                try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("alpha.bin")))) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = in.readFloat();
+                    }
+                }
+                alpha.set(java.nio.FloatBuffer.wrap(values));
+                // loaded arrays are new: they learn again
+                for (Pair<String, Parameter> p2 : supernet.getParameters()) {
+                    if (p2.getValue().requiresGradient()) {
+                        p2.getValue().getArray().setRequiresGradient(true);
+                    }
+                }
+                return new Checkpoint(Integer.parseInt(p.getProperty("epoch")),
+                        Double.parseDouble(p.getProperty("lambda")));
+            } catch (IOException | ai.djl.MalformedModelException e) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "cannot resume from the checkpoint in %s: %s",
+                        dir, e.getMessage()), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.nasspark.search.differentiable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.nasspark.data.Datasets;
+import io.nasspark.data.ImageSet;
+import io.nasspark.model.CostModel;
+import io.nasspark.model.FeatureShape;
+import io.nasspark.model.SeededWeights;
+import io.nasspark.predict.MlpPredictor;
+import io.nasspark.space.Candidate;
+import io.nasspark.space.CandidateSampler;
+import io.nasspark.train.ImageBatches;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole searches on the small supernet of {@link MbConvSupernetTest} over real Fashion-MNIST
+ * images at 16 px, with an MLP latency predictor fit to the networks' FLOPs (a stand-in target
+ * every candidate has without measuring; in MFLOPs as if milliseconds).
+ */
+class SupernetSearchTest {
+
+    private static final int SIZE = 16;
+    private static final SupernetSearch.Settings TWO_EPOCHS =
+            new SupernetSearch.Settings(2, 32, 0.05, 0.5, 0.05, 0, 5, 0.5);
+
+    private static MlpPredictor latency;
+    private static ImageBatches train;
+    private static ImageBatches validation;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void predictorAndImages() {
+        CandidateSampler sampler = new CandidateSampler(MbConvSupernetTest.TINY, 1);
+        List<Candidate> cs = LongStream.range(0, 300).mapToObj(sampler::at).toList();
+        double[] mflops = cs.stream().mapToDouble(SupernetSearchTest::mflops).toArray();
+        latency = MlpPredictor.fit(MbConvSupernetTest.TINY, cs, mflops, true,
+                new MlpPredictor.Settings(new int[] {32, 16}, 60, 32, 1e-2f), 3);
+        ImageSet images = Datasets.open("fashion-mnist").train();
+        ImageBatches.Normalisation norm = ImageBatches.Normalisation.of(images, 512);
+        train = ImageBatches.of(images, 192, SIZE, norm);
+        int[] rest = java.util.stream.IntStream.range(192, 320).toArray();
+        validation = ImageBatches.of(images.subset(rest, java.util.stream.IntStream.range(0, 10).toArray(),
+                images.classNames()), 128, SIZE, norm);
+    }
+
+    static double mflops(Candidate c) {
+        return CostModel.of(MbConvSupernetTest.TINY.network(c, SIZE, 10), FeatureShape.image(3, SIZE)).flops() / 1e6;
+    }
+
+    private static MbConvSupernet seededSupernet(NDManager m) {
+        MbConvSupernet s = new MbConvSupernet(MbConvSupernetTest.TINY, 10);
+        s.initialize(m, DataType.FLOAT32, train.inputShape());
+        SeededWeights.apply(s, SeededWeights.Scheme.HE, new SplittableRandom(9));
+        return s;
+    }
+
+    private SupernetSearch.Result search(SupernetSearch.Method method, double target, Path checkpoints, int stopAfter) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            return new SupernetSearch(seededSupernet(m), latency, method, target, TWO_EPOCHS, 7)
+                    .run(train, validation, checkpoints, stopAfter);
+        }
+    }
+
+    @Test
+    void lightNasMovesLambdaWithThePredictedLatencyAndDerivesACandidateOfTheSpace() {
+        double target = 0.6 * mflops(MbConvSupernetTest.TINY.withOps(new io.nasspark.space.mbconv.MbConvOp[] {
+            io.nasspark.space.mbconv.MbConvOp.MBK5E6, io.nasspark.space.mbconv.MbConvOp.MBK5E6,
+            io.nasspark.space.mbconv.MbConvOp.MBK5E6, io.nasspark.space.mbconv.MbConvOp.MBK5E6}));
+        SupernetSearch.Result r = search(SupernetSearch.Method.LIGHTNAS, target, null, Integer.MAX_VALUE);
+        assertEquals(2 * 192 / 32, r.trace().size());
+        double before = 0;
+        for (SupernetSearch.TraceRow row : r.trace()) {
+            double rise = row.lambda() - before;
+            assertEquals(Math.signum(row.predictedMs() - target), Math.signum(rise), 0, "λ follows LAT − T: " + row);
+            assertTrue(Double.isFinite(row.trainLoss()) && Double.isFinite(row.validationLoss()), row.toString());
+            before = row.lambda();
+        }
+        assertEquals(MbConvSupernetTest.TINY.format(r.derived()), r.trace().get(r.trace().size() - 1).arch());
+        assertEquals(latency.predict(MbConvSupernetTest.TINY, List.of(r.derived()))[0], r.predictedMs(), 1e-3 * r.predictedMs());
+        System.out.printf("lightnas on the tiny supernet, T %.3f: derived %s, predicted %.3f, λ %.4g%n", target,
+                MbConvSupernetTest.TINY.format(r.derived()), r.predictedMs(), r.lambda());
+    }
+
+    @Test
+    void aSearchResumedFromItsFirstEpochsCheckpointEndsAsTheUninterruptedOne() {
+        double target = 2.0;
+        SupernetSearch.Result whole = search(SupernetSearch.Method.LIGHTNAS, target, tmp.resolve("whole"),
+                Integer.MAX_VALUE);
+        SupernetSearch.Result first = search(SupernetSearch.Method.LIGHTNAS, target, tmp.resolve("killed"), 1);
+        assertEquals(192 / 32, first.trace().size(), "stopped after one epoch");
+        SupernetSearch.Result resumed = search(SupernetSearch.Method.LIGHTNAS, target, tmp.resolve("killed"),
+                Integer.MAX_VALUE);
+        assertEquals(whole.trace().subList(192 / 32, whole.trace().size()), resumed.trace(), "the second epoch again");
+        assertEquals(whole.derived(), resumed.derived());
+        assertEquals(whole.lambda(), resumed.lambda(), 0);
+    }
+
+    @Test
+    void fixedLambdaHoldsItsLambdaAndSurgeNasTrainsOrderedPathsOnOneLevel() {
+        SupernetSearch.Result fixed = search(SupernetSearch.Method.FIXED_LAMBDA, 2.0, null, 1);
+        assertTrue(fixed.trace().stream().allMatch(row -> row.lambda() == 0), "λ stays at its start");
+        SupernetSearch.Result surge = search(SupernetSearch.Method.SURGENAS, 2.0, null, 1);
+        assertEquals(192 / 32, surge.trace().size());
+        assertTrue(surge.trace().stream().allMatch(row -> Double.isFinite(row.trainLoss())
+                && Double.isNaN(row.validationLoss())), "one level: no validation step");
+    }
+}
