@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * the hypervisor hides (seen on AMD EPYC virtual machines, where CPUID's cache leaves read zero):
  * dense KxK convolutions whose channel counts are not a multiple of the vector width, forward
  * and input gradient alike. A result that depends on the CPU cannot be trusted by default, so
- * every configuration (channels, kernel, stride, groups) is checked the first time it runs,
- * forward and both gradients, against the engine's double-precision convolution (libtorch's
+ * every configuration ({@link Config}) is checked the first time it runs, forward and the
+ * gradients training takes, against the engine's double-precision convolution (libtorch's
  * im2col path, which oneDNN does not serve). The first route that passes is kept:
  *
  * <ol>
@@ -65,16 +64,10 @@ public final class EngineConvolutions {
      * needs a gradient is part of it: the faulty kernels include the input gradient's, and a
      * network's first convolution (or any in inference) need not pay to avoid those.
      */
-    public record Config(int in, int out, int kernel, int stride, int groups, boolean inputGradient)
-            implements Comparable<Config> {
+    public record Config(int in, int out, int kernel, int stride, int groups, boolean inputGradient) {
         /** With the input gradient, as in training. */
         public Config(int in, int out, int kernel, int stride, int groups) {
             this(in, out, kernel, stride, groups, true);
-        }
-
-        @Override
-        public int compareTo(Config o) {
-            return toString().compareTo(o.toString());
         }
 
         @Override
@@ -129,11 +122,6 @@ public final class EngineConvolutions {
     public static Route route(Config config) {
         Route known = ROUTES.get(config);
         return known != null ? known : ROUTES.computeIfAbsent(config, EngineConvolutions::decide);
-    }
-
-    /** Every configuration decided so far and its route, in a stable order. */
-    public static Map<Config, Route> decided() {
-        return new TreeMap<>(ROUTES);
     }
 
     private static Route decide(Config config) {
