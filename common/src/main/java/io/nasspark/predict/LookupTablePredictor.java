@@ -1,5 +1,8 @@
 package io.nasspark.predict;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import java.io.IOException;
@@ -21,7 +24,7 @@ import org.apache.commons.math3.linear.RealVector;
  * sums to one, so the plain problem is singular). It cannot see interactions between layers,
  * which is what the learned predictors add.
  */
-public final class LookupTablePredictor implements Predictor {
+public final class LookupTablePredictor implements Predictor, DifferentiablePredictor {
 
     /** Ridge weight per row: small enough not to bias, large enough to make the system solvable. */
     static final double RIDGE = 1e-3;
@@ -74,6 +77,21 @@ public final class LookupTablePredictor implements Predictor {
     @Override
     public String describe() {
         return "entries=" + costs.length + ",ridge=" + RIDGE;
+    }
+
+    /** The table in the engine: {@code fixed + oneHot · costs}, FBNet's differentiable latency. */
+    @Override
+    public NDArray predict(NDArray oneHot) {
+        if (oneHot.getShape().dimension() != 2 || oneHot.getShape().get(1) != costs.length) {
+            throw new IllegalArgumentException("the table reads (batch, " + costs.length + ") one-hot rows, got "
+                    + oneHot.getShape());
+        }
+        float[] c = new float[costs.length];
+        for (int j = 0; j < c.length; j++) {
+            c[j] = (float) costs[j];
+        }
+        NDArray table = oneHot.getManager().create(c, new Shape(c.length, 1));
+        return oneHot.matMul(table).reshape(-1).add(fixed);
     }
 
     @Override

@@ -18,21 +18,24 @@ import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** The MLP predictor as a function of the one-hot encoding in the engine, as LightNAS uses it. */
+/** The MLP and the lookup table as functions of the one-hot encoding in the engine, as LightNAS uses them. */
 class DifferentiablePredictorTest {
 
     private static final SearchSpace NB201 = SearchSpaces.byName("nb201");
 
     @Test
-    void theEngineFunctionPredictsWhatThePredictorDoesAndItsGradientMatchesFiniteDifferences() {
+    void theEnginesMlpAndTablePredictWhatThePredictorsDoAndTheirGradientsMatchFiniteDifferences() {
         CandidateSampler sampler = new CandidateSampler(NB201, 3);
         List<Candidate> train = LongStream.range(0, 200).mapToObj(sampler::at).toList();
         // a positive, non-additive target of the encoding, fitted on a log scale
         double[] y = train.stream().mapToDouble(c -> target(NB201.oneHot(c))).toArray();
-        MlpPredictor mlp = MlpPredictor.fit(NB201, train, y, true,
-                new MlpPredictor.Settings(new int[] {32, 16}, 40, 32, 1e-2f), 7);
-
         List<Candidate> probe = LongStream.range(200, 205).mapToObj(sampler::at).toList();
+        check(MlpPredictor.fit(NB201, train, y, true, new MlpPredictor.Settings(new int[] {32, 16}, 40, 32, 1e-2f), 7),
+                probe);
+        check(LookupTablePredictor.fit(NB201, train, y), probe);
+    }
+
+    private static <P extends Predictor & DifferentiablePredictor> void check(P mlp, List<Candidate> probe) {
         double[] expected = mlp.predict(NB201, probe);
         Engine.getEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager()) {
@@ -50,7 +53,7 @@ class DifferentiablePredictorTest {
                 gc.backward(out.sum());
             }
             for (int i = 0; i < probe.size(); i++) {
-                assertEquals(expected[i], predicted[i], 1e-4 * expected[i], "candidate " + i);
+                assertEquals(expected[i], predicted[i], 1e-4 * Math.abs(expected[i]), mlp.kind() + " candidate " + i);
             }
             float[] gradient = x.getGradient().toFloatArray();
 
@@ -65,7 +68,7 @@ class DifferentiablePredictorTest {
             float eps = 1e-2f;
             double slope = (at(mlp, m, flat, d, eps, width) - at(mlp, m, flat, d, -eps, width)) / (2 * eps);
             assertTrue(Math.abs(along) > 1e-6, "the prediction depends on the encoding");
-            assertEquals(along, slope, 0.05 * Math.abs(along) + 1e-4);
+            assertEquals(along, slope, 0.05 * Math.abs(along) + 1e-4, mlp.kind());
 
             assertThrows(IllegalArgumentException.class, () -> mlp.predict(m.zeros(new Shape(1, width + 1))));
         }
@@ -79,7 +82,7 @@ class DifferentiablePredictorTest {
         return s * s / 4 + 1;
     }
 
-    private static double at(MlpPredictor mlp, NDManager m, float[] flat, float[] d, float eps, int width) {
+    private static double at(DifferentiablePredictor mlp, NDManager m, float[] flat, float[] d, float eps, int width) {
         float[] row = new float[width];
         for (int j = 0; j < width; j++) {
             row[j] = flat[j] + eps * d[j];
