@@ -64,10 +64,16 @@ public final class SupernetSearch {
      * @param lambda λ's start (LightNAS: 0; fixed-λ: the λ; SurgeNAS: β)
      * @param temperatureStart Gumbel temperature at the start (LightNAS: 5)
      * @param temperatureEnd at the end
+     * @param threads the engine's intra-op threads (a Spark task's cpus); at 1 a resumed search
+     *     is bit for bit the uninterrupted one, with more oneDNN's reductions may differ in the
+     *     last bits
      */
     public record Settings(int epochs, int batch, double weightLearningRate, double alphaLearningRate,
-            double lambdaLearningRate, double lambda, double temperatureStart, double temperatureEnd) {
+            double lambdaLearningRate, double lambda, double temperatureStart, double temperatureEnd, int threads) {
         public Settings {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
             }
@@ -121,6 +127,7 @@ public final class SupernetSearch {
      */
     public Result run(ImageBatches train, ImageBatches validation, Path checkpoints, int stopAfterEpoch) {
         Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(settings.threads());
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray alpha = manager.zeros(new Shape(supernet.layers(), supernet.operators()));
