@@ -92,8 +92,6 @@ public final class EngineConvolutions {
     private static final List<Config> PROBES = List.of(new Config(20, 8, 3, 1, 1), new Config(12, 12, 5, 1, 1),
             new Config(40, 24, 3, 2, 1));
 
-    private static volatile Boolean sound;
-
     /**
      * Whether the engine's convolution kernels pass the probe shapes here. Where they do not,
      * its channels-last kernels are not to be trusted either: on the AMD EPYC VMs a strided 1x1
@@ -102,20 +100,19 @@ public final class EngineConvolutions {
      * in the NCHW layout these checks cover ({@link io.nasspark.train.ImageBatches}).
      */
     public static boolean kernelsSound() {
-        Boolean known = sound;
-        if (known == null) {
-            synchronized (EngineConvolutions.class) {
-                if (sound == null) {
-                    sound = PROBES.stream().allMatch(c -> largestError(c, Route.NATIVE) <= TOLERANCE);
-                    if (!sound) {
-                        LOG.warn("libtorch's convolution kernels are faulty on this CPU (docs/cpu-correctness.md):"
-                                + " batches stay in NCHW layout, and faulty shapes are routed around");
-                    }
-                }
-                known = sound;
+        return Probe.SOUND;
+    }
+
+    /** The probe, run once per process on first use (the JVM's lazy class initialisation). */
+    private static final class Probe {
+        static final boolean SOUND = PROBES.stream().allMatch(c -> largestError(c, Route.NATIVE) <= TOLERANCE);
+
+        static {
+            if (!SOUND) {
+                LOG.warn("libtorch's convolution kernels are faulty on this CPU (docs/cpu-correctness.md):"
+                        + " batches stay in NCHW layout, and faulty shapes are routed around");
             }
         }
-        return known;
     }
 
     /** The route {@code config} takes here: checked on first use, then remembered. */

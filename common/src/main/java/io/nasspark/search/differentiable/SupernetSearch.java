@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -145,9 +146,9 @@ public final class SupernetSearch {
             int steps = train.size() / settings.batch();
             int total = settings.epochs() * steps;
             int[] order = new int[train.size()];
-            java.util.Arrays.setAll(order, i -> i);
+            Arrays.setAll(order, i -> i);
             int[] validationOrder = new int[validation.size()];
-            java.util.Arrays.setAll(validationOrder, i -> i);
+            Arrays.setAll(validationOrder, i -> i);
             ParameterStore store = new ParameterStore(manager, false);
             int lastEpoch = Math.min(settings.epochs(), stopAfterEpoch);
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
@@ -210,7 +211,7 @@ public final class SupernetSearch {
         NDArray objective = loss.add(latencyTerm(GumbelPaths.straightThrough(alpha.softmax(-1))).mul(lambda));
         backward(objective);
         step(alpha, settings.alphaLearningRate());
-        zeroWeightGradients();
+        updateWeights(0); // the validation loss's gradients of w are dropped
         return loss.getFloat();
     }
 
@@ -256,18 +257,11 @@ public final class SupernetSearch {
         JniUtils.backward(l, (PtNDArray) l.onesLike(), false, false);
     }
 
+    /** Every weight of the supernet takes an SGD step (none at rate 0), and its gradient is zeroed. */
     private void updateWeights(double learningRate) {
         for (Pair<String, Parameter> p : supernet.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 step(p.getValue().getArray(), learningRate);
-            }
-        }
-    }
-
-    private void zeroWeightGradients() {
-        for (Pair<String, Parameter> p : supernet.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                step(p.getValue().getArray(), 0);
             }
         }
     }

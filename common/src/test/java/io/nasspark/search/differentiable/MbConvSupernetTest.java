@@ -40,12 +40,17 @@ class MbConvSupernetTest {
         return m.create(p, new Shape(picks.length, MbConvOp.values().length));
     }
 
+    private static MbConvSupernet initialised(NDManager m, int batch) {
+        MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
+        supernet.initialize(m, DataType.FLOAT32, new Shape(batch, 3, 16, 16));
+        return supernet;
+    }
+
     @Test
     void aPathComputesWhatTheSpacesNetworkOfItsCandidateComputesWithTheSameWeights() {
         Engine.getEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager()) {
-            MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
-            supernet.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
+            MbConvSupernet supernet = initialised(m, 2);
             NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
             for (int[] picks : List.of(new int[] {0, 6, 3, 5}, new int[] {6, 6, 1, 6}, new int[] {4, 2, 6, 0})) {
                 NDArray p = path(m, picks);
@@ -73,8 +78,7 @@ class MbConvSupernetTest {
     void aTrainingStepRunsOnePathAndItsLossReachesAlpha() {
         Engine.getEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager()) {
-            MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
-            supernet.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
+            MbConvSupernet supernet = initialised(m, 2);
             NDArray alpha = m.zeros(new Shape(supernet.layers(), supernet.operators()));
             alpha.setRequiresGradient(true);
             NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
@@ -106,8 +110,7 @@ class MbConvSupernetTest {
     void theIdentityMappingAddsTheInputBesideShapePreservingLayersOnly() {
         Engine.getEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager()) {
-            MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
-            supernet.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+            MbConvSupernet supernet = initialised(m, 1);
             NDArray x = m.randomUniform(0, 1, new Shape(1, 3, 16, 16));
             NDArray p = path(m, new int[] {0, 1, 2, 3});
             ParameterStore ps = new ParameterStore(m, false);

@@ -27,13 +27,6 @@ public final class TablePrinter {
      */
     public static void print(Dataset<Row> data, Format format, int limit, PrintWriter out) {
         Dataset<Row> rows = limit > 0 ? data.limit(limit) : data;
-        if (format == Format.table && limit > 0) {
-            List<Row> first = data.limit(limit + 1).collectAsList();
-            boolean cut = first.size() > limit;
-            out.print(table(data.columns(), cut ? first.subList(0, limit) : first, cut ? data.count() : first.size()));
-            out.flush();
-            return;
-        }
         switch (format) {
             case json -> rows.toJSON().toLocalIterator().forEachRemaining(out::println);
             case csv -> {
@@ -44,8 +37,11 @@ public final class TablePrinter {
                 }
             }
             case table -> {
-                List<Row> all = rows.collectAsList();
-                out.print(table(data.columns(), all, all.size()));
+                // one row past the limit tells whether the table is cut short, and only then is it counted
+                List<Row> first = (limit > 0 ? data.limit(limit + 1) : data).collectAsList();
+                boolean cut = limit > 0 && first.size() > limit;
+                out.print(table(data.columns(), cut ? first.subList(0, limit) : first,
+                        cut ? data.count() : first.size()));
             }
         }
         out.flush();

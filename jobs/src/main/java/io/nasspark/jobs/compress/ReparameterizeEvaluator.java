@@ -69,20 +69,20 @@ final class ReparameterizeEvaluator implements CandidateEvaluator {
         Layer grafted = space.network(c, size, candidate.<Integer>getAs("classes"));
         SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, candidate.<String>getAs("id").hashCode()));
         List<float[]> values = Equivalence.trainedLikeValues(grafted, input, rng);
-        return checkedAndMeasured(candidate, space, c, values, LinearMerge.merge(grafted, values, input), rng);
+        return checkedAndMeasured(candidate, space, grafted, c, values, LinearMerge.merge(grafted, values, input), rng);
     }
 
     /**
-     * The row for {@code merged}, the merge of {@code c} with {@code values}: measured when it
-     * computes what the grafted network does, else failed with the difference in words (no
-     * latency is worth measuring for a network that computes something else).
+     * The row for {@code merged}, the merge of {@code grafted} (candidate {@code c}) with
+     * {@code values}: measured when it computes what the grafted network does, else failed with
+     * the difference in words (no latency is worth measuring for a network that computes
+     * something else).
      */
-    Row checkedAndMeasured(Row candidate, GraftSpace space, Candidate c, List<float[]> values,
+    Row checkedAndMeasured(Row candidate, GraftSpace space, Layer grafted, Candidate c, List<float[]> values,
             LinearMerge.Result merged, SplittableRandom rng) {
         int size = candidate.<Integer>getAs("input_size");
         int classes = candidate.<Integer>getAs("classes");
         FeatureShape input = FeatureShape.image(3, size);
-        Layer grafted = space.network(c, size, classes);
         Equivalence.Gap gap = Equivalence.compare(grafted, values, merged.network(), merged.values(), input, 2, rng);
         Map<String, Object> row = common(candidate, space, c, gap.equivalent() ? Tables.OK : Tables.FAILED,
                 gap.equivalent() ? null : gap.difference());

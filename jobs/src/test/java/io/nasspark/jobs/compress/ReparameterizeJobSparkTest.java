@@ -108,7 +108,7 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
 
         ReparameterizeEvaluator evaluator = new ReparameterizeEvaluator(new LatencyProtocol(1, 3, 1, 1), "here",
                 true, 0, "test-run");
-        Row row = evaluator.checkedAndMeasured(candidate, space, c, values, wrong, rng);
+        Row row = evaluator.checkedAndMeasured(candidate, space, grafted, c, values, wrong, rng);
         assertEquals("failed", cell(row, "status"));
         String error = (String) cell(row, "error");
         System.out.println("reparameterize row of a corrupted merge: " + error);
@@ -119,7 +119,7 @@ class ReparameterizeJobSparkTest extends SparkTestBase {
         int latencyRows = Tables.REPARAMETERIZATIONS.schema().length();
         assertEquals(0, ((scala.collection.Seq<?>) row.get(latencyRows)).size());
 
-        Row right = evaluator.checkedAndMeasured(candidate, space, c, values, merged, rng);
+        Row right = evaluator.checkedAndMeasured(candidate, space, grafted, c, values, merged, rng);
         assertEquals("ok", cell(right, "status"), String.valueOf(cell(right, "error")));
         assertEquals(3, ((scala.collection.Seq<?>) right.get(latencyRows)).size());
     }
