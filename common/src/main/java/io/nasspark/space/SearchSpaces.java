@@ -9,7 +9,7 @@ import java.util.List;
 public final class SearchSpaces {
 
     /** Every space name, in the order help texts list them; grafting spaces are named by their base. */
-    public static final List<String> NAMES = List.of("nb201", "mbconv", "mbconv-small");
+    public static final List<String> NAMES = List.of("nb201", "mbconv", "mbconv-small", "mbconv-mini");
 
     private SearchSpaces() {}
 
@@ -35,6 +35,7 @@ public final class SearchSpaces {
             case "nb201" -> new Nb201Space();
             case "mbconv" -> MbConvSpace.imagenet(withScales);
             case "mbconv-small" -> MbConvSpace.small(withScales);
+            case "mbconv-mini" -> MbConvSpace.mini(withScales);
             default -> throw new IllegalArgumentException(
                     "unknown space '" + name + "' (known: " + String.join(", ", NAMES) + ", "
                             + GraftSpace.PREFIX + "BASE)");

@@ -322,6 +322,61 @@ public final class Tables {
             List.of("search_id", "generation", "id"),
             "every generation of every search: evaluated candidates and the population after it");
 
+    /**
+     * One row per differentiable search (supernet-search): one Spark task's whole search, keyed
+     * by method, target, λ, seed and the hash of everything else that shapes it.
+     */
+    public static final TableSchema SUPERNET_SEARCHES = new TableSchema(
+            "supernet_searches",
+            1,
+            new StructType(new StructField[] {
+                key("search_id", StringType, "method/T<target>/l<lambda>/s<seed>@<definition hash>"),
+                column("method", StringType, "lightnas, fixed-lambda or surgenas"),
+                column("space", StringType, "search space name"),
+                column("space_version", IntegerType, "search space version"),
+                column("predictor_id", StringType, "latency predictor LAT"),
+                column("target_ms", DoubleType, "latency target T, ms"),
+                column("lambda_start", DoubleType, "λ at the start (lightnas 0; fixed-lambda: the λ; surgenas: β)"),
+                column("seed", LongType, "search seed: weights, Gumbel noise per step"),
+                column("definition", StringType, "every other option that shapes the search, key=value, sorted"),
+                column("id", StringType, "derived candidate id, as in architectures"),
+                column("arch", StringType, "derived architecture"),
+                column("input_size", IntegerType, "input resolution the search trained at"),
+                column("classes", IntegerType, "classifier outputs"),
+                column("predicted_ms", DoubleType, "LAT of the derived network, ms"),
+                column("final_lambda", DoubleType, "λ at the end"),
+                column("steps", IntegerType, "steps run, in all attempts"),
+                column("resumed_from_epoch", IntegerType, "last checkpointed epoch the final attempt started after (0: none)"),
+                column("wall_seconds", DoubleType, "wall time of the final attempt"),
+                column("status", StringType, "ok or failed"),
+                column("error", StringType, "why the search failed"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("search_id"),
+            "differentiable searches (LightNAS, fixed λ, SurgeNAS): one row per search with its derived network");
+
+    /** One row per differentiable search and step: how λ, the latency of ᾱ and the losses moved. */
+    public static final TableSchema SUPERNET_TRACE = new TableSchema(
+            "supernet_trace",
+            1,
+            new StructType(new StructField[] {
+                key("search_id", StringType, "search, as in supernet_searches"),
+                key("step", IntegerType, "global step, from 0"),
+                column("epoch", IntegerType, "epoch, from 1"),
+                column("lambda", DoubleType, "λ after the step"),
+                column("temperature", DoubleType, "Gumbel temperature of the step"),
+                column("predicted_ms", DoubleType, "LAT(ᾱ) after the step, ms"),
+                column("train_loss", DoubleType, "training cross-entropy of the step's path"),
+                column("validation_loss", DoubleType, "validation cross-entropy of the α step (lightnas, fixed-lambda)"),
+                column("alpha_entropy", DoubleType, "mean entropy of softmax(α) over layers, nats"),
+                column("arch", StringType, "the architecture ᾱ derives after the step"),
+                column("run_id", StringType, "run that wrote the row"),
+                column("created_at", TimestampType, "when the row was written"),
+            }),
+            List.of("search_id", "step"),
+            "every step of every differentiable search: λ, predicted latency, losses, α entropy");
+
     /** One row per job run: what was asked, with which code and seeds, and what came of it. */
     public static final TableSchema RUNS = new TableSchema(
             "runs",
@@ -438,7 +493,7 @@ public final class Tables {
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
         return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, TRAINING_RUNS, BATCH_LOSSES,
-                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, PARETO, PARETO_SUMMARY, REPARAMETERIZATIONS, RUNS);
+                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, SUPERNET_SEARCHES, SUPERNET_TRACE, PARETO, PARETO_SUMMARY, REPARAMETERIZATIONS, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

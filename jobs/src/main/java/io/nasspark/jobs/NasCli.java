@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Hardware-aware neural architecture search as Spark batch jobs.",
         mixinStandardHelpOptions = true,
         version = "nas 0.1.0",
-        subcommands = {SampleJob.class, io.nasspark.jobs.pareto.ParetoJob.class, io.nasspark.jobs.report.ReportJob.class, ImportTableJob.class, MeasureLatencyJob.class, io.nasspark.jobs.compress.ReparameterizeJob.class, ScoreJob.class, TrainAccuracyJob.class, GeneratePairsJob.class, MetaPretrainJob.class, MetaAdaptJob.class, ProxyStudyJob.class, EvolveJob.class, TrainPredictorJob.class, PredictJob.class, CompareDevicesJob.class, SqlJob.class, DescribeJob.class, DemoJob.class, TrainerThroughputCommand.class, SearchComparisonCommand.class, io.nasspark.jobs.bench.ConvolutionRoutesCommand.class, io.nasspark.jobs.bench.ParetoScaleCommand.class, HelpCommand.class})
+        subcommands = {SampleJob.class, io.nasspark.jobs.pareto.ParetoJob.class, io.nasspark.jobs.report.ReportJob.class, ImportTableJob.class, MeasureLatencyJob.class, io.nasspark.jobs.compress.ReparameterizeJob.class, ScoreJob.class, TrainAccuracyJob.class, GeneratePairsJob.class, MetaPretrainJob.class, MetaAdaptJob.class, ProxyStudyJob.class, EvolveJob.class, io.nasspark.jobs.search.SupernetSearchJob.class, TrainPredictorJob.class, PredictJob.class, CompareDevicesJob.class, SqlJob.class, DescribeJob.class, DemoJob.class, TrainerThroughputCommand.class, SearchComparisonCommand.class, io.nasspark.jobs.bench.ConvolutionRoutesCommand.class, io.nasspark.jobs.bench.ParetoScaleCommand.class, HelpCommand.class})
 public final class NasCli implements Runnable {
 
     /** Exit code for bad input: an option, argument or file the user can fix. */

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * One differentiable search on a {@link MbConvSupernet}: LightNAS (§4.3.3–4.3.4), its fixed-λ
@@ -103,6 +104,7 @@ public final class SupernetSearch {
     private final double targetMs;
     private final Settings settings;
     private final long seed;
+    private Consumer<TraceRow> afterEpoch = row -> {};
 
     /**
      * @param supernet initialised for the images' shape
@@ -117,6 +119,12 @@ public final class SupernetSearch {
         this.targetMs = targetMs;
         this.settings = settings;
         this.seed = seed;
+    }
+
+    /** Calls {@code listener} with the last trace row of every epoch run (progress for people). */
+    public SupernetSearch afterEachEpoch(Consumer<TraceRow> listener) {
+        this.afterEpoch = listener;
+        return this;
     }
 
     /**
@@ -142,6 +150,7 @@ public final class SupernetSearch {
                 Checkpoint resumed = Checkpoint.load(checkpoints, supernet, alpha, manager);
                 firstEpoch = resumed.epoch() + 1;
                 lambda = new LatencyTradeOff(resumed.lambda(), lambda.learningRate(), targetMs);
+                trace.addAll(resumed.trace());
             }
             int steps = train.size() / settings.batch();
             int total = settings.epochs() * steps;
@@ -184,8 +193,9 @@ public final class SupernetSearch {
                     }
                 }
                 if (checkpoints != null) {
-                    new Checkpoint(epoch, lambda.lambda()).save(checkpoints, supernet, alpha);
+                    new Checkpoint(epoch, lambda.lambda(), trace).save(checkpoints, supernet, alpha);
                 }
+                afterEpoch.accept(trace.get(trace.size() - 1));
             }
             return new Result(supernet.candidate(alpha), predictedMs(alpha), lambda.lambda(), trace);
         } finally {
@@ -293,8 +303,8 @@ public final class SupernetSearch {
 
     private static final String STATE = "state.properties";
 
-    /** The search after an epoch: supernet weights, α and λ, written atomically. */
-    private record Checkpoint(int epoch, double lambda) {
+    /** The search after an epoch: supernet weights, α, λ and the trace so far, written atomically. */
+    private record Checkpoint(int epoch, double lambda, List<TraceRow> trace) {
 
         void save(Path dir, MbConvSupernet supernet, NDArray alpha) {
             try {
@@ -309,6 +319,8 @@ public final class SupernetSearch {
                         out.writeFloat(v);
                     }
                 }
+                Path traceFile = dir.resolve("trace.tsv.tmp");
+                Files.write(traceFile, trace.stream().map(Checkpoint::line).toList());
                 Properties p = new Properties();
                 p.setProperty("epoch", Integer.toString(epoch));
                 p.setProperty("lambda", Double.toString(lambda));
@@ -320,12 +332,29 @@ public final class SupernetSearch {
                         StandardCopyOption.ATOMIC_MOVE);
                 Files.move(alphaFile, dir.resolve("alpha.bin"), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
+                Files.move(traceFile, dir.resolve("trace.tsv"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
                 // the state file last: a checkpoint counts only once all of it is in place
                 Files.move(state, dir.resolve(STATE), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the checkpoint in " + dir, e);
             }
+        }
+
+        /** A trace row as one tab-separated line; doubles in Java's round-trip form. */
+        static String line(TraceRow r) {
+            return String.join("\t", Integer.toString(r.epoch()), Integer.toString(r.step()),
+                    Double.toString(r.lambda()), Double.toString(r.temperature()), Double.toString(r.predictedMs()),
+                    Double.toString(r.trainLoss()), Double.toString(r.validationLoss()),
+                    Double.toString(r.alphaEntropy()), r.arch());
+        }
+
+        static TraceRow parse(String line) {
+            String[] f = line.split("\t", -1);
+            return new TraceRow(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]), Double.parseDouble(f[7]), f[8]);
         }
 
         static Checkpoint load(Path dir, MbConvSupernet supernet, NDArray alpha, NDManager manager) {
@@ -350,8 +379,10 @@ public final class SupernetSearch {
                         p2.getValue().getArray().setRequiresGradient(true);
                     }
                 }
+                List<TraceRow> trace = Files.readAllLines(dir.resolve("trace.tsv")).stream()
+                        .map(Checkpoint::parse).toList();
                 return new Checkpoint(Integer.parseInt(p.getProperty("epoch")),
-                        Double.parseDouble(p.getProperty("lambda")));
+                        Double.parseDouble(p.getProperty("lambda")), trace);
             } catch (IOException | ai.djl.MalformedModelException e) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "cannot resume from the checkpoint in %s: %s",
                         dir, e.getMessage()), e);

@@ -41,6 +41,16 @@ public record MbConvLayout(
                     new Stage(128, 4, 1), new Stage(256, 4, 2), new Stage(432, 1, 1)),
             1728, 32);
 
+    /**
+     * A narrow version of {@link #SMALL} for supernet searches that fit on one core: eight
+     * searchable layers at 16-24 channels of the stride-2 steps' widths, for 16-28 px inputs
+     * (three stride-2 steps, 16 to 2).
+     */
+    public static final MbConvLayout MINI = new MbConvLayout(
+            16, 1, 16,
+            List.of(new Stage(24, 2, 2), new Stage(40, 2, 2), new Stage(48, 2, 1), new Stage(96, 2, 2)),
+            320, 16);
+
     public MbConvLayout {
         stages = List.copyOf(stages);
     }

@@ -67,6 +67,11 @@ public final class MbConvSpace extends GeneSpace {
         return new MbConvSpace("mbconv-small", MbConvLayout.SMALL, withScales);
     }
 
+    /** {@code mbconv-mini}: the same operators on {@link MbConvLayout#MINI}, 16 px, 10 classes. */
+    public static MbConvSpace mini(boolean withScales) {
+        return new MbConvSpace("mbconv-mini", MbConvLayout.MINI, withScales);
+    }
+
     @Override
     public String name() {
         return name;

@@ -31,6 +31,14 @@ public abstract class SparkJob implements Callable<Integer> {
      */
     protected abstract void validate();
 
+    /**
+     * Checks that need the tables (a stored predictor, a space's rows), before the run is
+     * recorded or anything is written.
+     *
+     * @throws IllegalArgumentException naming the bad option
+     */
+    protected void validate(SparkSession spark) {}
+
     /** The seed to record, or null when the job takes none. */
     protected abstract Long seed();
 
@@ -53,6 +61,7 @@ public abstract class SparkJob implements Callable<Integer> {
     }
 
     private int runRecorded(SparkSession spark) {
+        validate(spark);
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         RunLog log = RunLog.start(spark, spec.name(), args, seed());
         Outcome outcome;

@@ -23,7 +23,7 @@ import org.apache.hadoop.fs.FileSystem;
  * The images tasks train and test on, prepared once per executor JVM for each dataset, input
  * size and image count, and shared read-only by every task there.
  */
-final class TrainingData {
+public final class TrainingData {
 
     private static final ConcurrentMap<String, ImageBatches> PREPARED = new ConcurrentHashMap<>();
     private static final ConcurrentMap<String, String> FETCHED = new ConcurrentHashMap<>();
@@ -33,7 +33,7 @@ final class TrainingData {
     private TrainingData() {}
 
     /** The task label rows are keyed by: the dataset's name, or its absolute path. */
-    static String task(String dataset) {
+    public static String task(String dataset) {
         if (dataset.equals("fashion-mnist") || dataset.contains("://")) {
             return dataset;
         }
@@ -62,7 +62,7 @@ final class TrainingData {
      * directory (keyed by the URI: put a changed dataset under a new path); names and local
      * paths open as they are.
      */
-    static Datasets.Splits open(String dataset) {
+    public static Datasets.Splits open(String dataset) {
         return Datasets.open(FETCHED.computeIfAbsent(dataset, TrainingData::local));
     }
 

@@ -40,7 +40,7 @@ class NasCliTest {
     void badInputGetsOneLineAndExitCodeTwo() {
         String tables = tmp.resolve("tables").toString();
         assertBadInput(nas("sample", "--space", "darts", "--count", "5", "--tables", tables),
-                "unknown space 'darts' (known: nb201, mbconv, mbconv-small, graft:BASE)");
+                "unknown space 'darts' (known: nb201, mbconv, mbconv-small, mbconv-mini, graft:BASE)");
         assertBadInput(nas("sample", "--space", "nb201", "--count", "0", "--tables", tables),
                 "--count must be at least 1, got 0");
         assertBadInput(nas("sample", "--space", "mbconv", "--count", "-3", "--tables", tables),

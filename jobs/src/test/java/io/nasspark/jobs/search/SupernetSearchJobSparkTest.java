@@ -1,0 +1,148 @@
+package io.nasspark.jobs.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.SparkTestBase;
+import io.nasspark.jobs.predict.StoredPredictors;
+import io.nasspark.model.EngineConvolutions;
+import io.nasspark.predict.Predictor;
+import io.nasspark.schema.IcebergCatalog;
+import io.nasspark.schema.TableStore;
+import io.nasspark.schema.Tables;
+import io.nasspark.space.SearchSpaces;
+import java.nio.file.Files;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tiny sweep of LightNAS through the job on real Fashion-MNIST images, with an MLP latency
+ * predictor fit to latencies measured here: rows, trace, derived networks, the plot; a sweep
+ * killed after its first epoch resumes from the checkpoints to the uninterrupted result; bad
+ * input is refused with one line and nothing written.
+ */
+class SupernetSearchJobSparkTest extends SparkTestBase {
+
+    private static final String SWEEP = " --space mbconv-mini --train-images 128 --validation-images 64 --batch 32"
+            + " --epochs 2 --seeds 3";
+    private static String mlp;
+    private static String gbt;
+    private static double[] range;
+
+    @BeforeAll
+    static void measuredLatencyAndPredictors() {
+        // whole supernet searches are fenced like the library's (docs/cpu-correctness.md)
+        Assumptions.assumeTrue(EngineConvolutions.kernelsSound(),
+                "the engine's convolution kernels are faulty on this CPU; see the isa-sse41 run");
+        drop();
+        assertEquals(0, nas("sample --space mbconv-mini --count 60 --seed 1").code());
+        assertEquals(0, nas("measure-latency --space mbconv-mini --repeats 10 --warmup 3").code());
+        assertEquals(0, nas("train-predictor --target latency --model mlp --train-fraction 0.8").code());
+        assertEquals(0, nas("train-predictor --target latency --model gbt --train-fraction 0.8").code());
+        mlp = predictorId("mlp");
+        gbt = predictorId("gbt");
+        Row p = StoredPredictors.find(new TableStore(spark), mlp);
+        Predictor predictor = StoredPredictors.load(p);
+        var space = SearchSpaces.byName("mbconv-mini");
+        double[] y = predictor.predict(space, java.util.stream.LongStream.range(0, 500).mapToObj(new io.nasspark.space.CandidateSampler(space, 0)::at).toList());
+        range = new double[] {java.util.Arrays.stream(y).min().orElseThrow(), java.util.Arrays.stream(y).max().orElseThrow()};
+    }
+
+    private static String predictorId(String model) {
+        return spark.sql("SELECT predictor_id FROM " + table("predictors") + " WHERE model = '" + model + "'")
+                .first().getString(0);
+    }
+
+    private static String targets() {
+        double span = range[1] - range[0];
+        return String.format(Locale.ROOT, "%.4f,%.4f", range[0] + 0.3 * span, range[0] + 0.6 * span);
+    }
+
+    private static List<Row> searches() {
+        return spark.sql("SELECT search_id, status, arch, id, predicted_ms, final_lambda, steps, resumed_from_epoch"
+                + " FROM " + table("supernet_searches") + " ORDER BY search_id").collectAsList();
+    }
+
+    private static long rows(String name) {
+        return new TableStore(spark).exists(Tables.byName(name).orElseThrow())
+                ? spark.table(IcebergCatalog.qualified(name)).count() : 0;
+    }
+
+    @Test
+    void aKilledSweepResumesFromItsCheckpointsToTheUninterruptedResult() throws Exception {
+        String sweep = "supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms " + targets() + SWEEP;
+        CliRun killed = nas(sweep + " --stop-after-epoch 1");
+        assertNotEquals(0, killed.code());
+        assertTrue(killed.err().contains("stopped after epoch 1"), killed.err());
+        assertEquals(0, rows("supernet_searches"), "nothing written by the killed run");
+
+        CliRun resumed = nas(sweep);
+        assertEquals(0, resumed.code(), resumed.err());
+        List<Row> afterKill = searches();
+        assertEquals(2, afterKill.size());
+        for (Row r : afterKill) {
+            assertEquals(Tables.OK, r.getString(1), r.toString());
+            assertEquals(2 * 128 / 32, r.getInt(6), "every step traced, the first epoch's from the checkpoint");
+            assertEquals(1, r.getInt(7), "resumed after epoch 1");
+            assertEquals(1, spark.sql("SELECT * FROM " + table("architectures") + " WHERE id = '" + r.getString(3)
+                    + "' AND input_size = 16").count(), "derived network in architectures");
+        }
+        assertEquals(2 * 8, rows("supernet_trace"));
+        String last = spark.sql("SELECT arch FROM " + table("supernet_trace") + " WHERE search_id = '"
+                + afterKill.get(0).getString(0) + "' ORDER BY step DESC").first().getString(0);
+        assertEquals(afterKill.get(0).getString(2), last, "the derived network is the last step's ᾱ");
+        assertTrue(resumed.out().contains("λ and LAT(ᾱ)/T by step: "), resumed.out());
+        assertTrue(Files.list(WAREHOUSE.resolve("plots")).anyMatch(f -> f.toString().endsWith(".png")));
+
+        CliRun again = nas(sweep);
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("2 searches, 2 already stored, 0 run"), again.out());
+        assertEquals(2, rows("supernet_searches"));
+
+        // the same sweep uninterrupted, from no checkpoints: the same networks and λ
+        drop(Tables.SUPERNET_SEARCHES, Tables.SUPERNET_TRACE);
+        try (var files = Files.walk(WAREHOUSE.resolve("checkpoints"))) {
+            for (var f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertEquals(0, nas(sweep).code());
+        List<Row> whole = searches();
+        for (int i = 0; i < whole.size(); i++) {
+            assertEquals(afterKill.get(i).getString(2), whole.get(i).getString(2));
+            assertEquals(afterKill.get(i).getDouble(5), whole.get(i).getDouble(5), 1e-9);
+            assertEquals(0, whole.get(i).getInt(7));
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithOneLineAndNothingWritten() {
+        long before = rows("supernet_searches");
+        assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 1000" + SWEEP,
+                "is outside what predictor");
+        assertBad("supernet-search --method lightnas --latency-predictor " + gbt + " --targets-ms " + targets() + SWEEP,
+                "(gbt) has no gradient in its input");
+        assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 2"
+                + SWEEP.replace("mbconv-mini", "nb201"), "space nb201 has no searchable MBConv layers");
+        assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 2"
+                + SWEEP.replace("mbconv-mini", "mbconv-small"), "is for space mbconv-mini, not for mbconv-small");
+        assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 2"
+                + SWEEP.replace("--epochs 2", "--epochs 0"), "--epochs must be at least 1, got 0");
+        assertBad("supernet-search --method fixed-lambda --latency-predictor " + mlp + " --targets-ms 2" + SWEEP,
+                "--method fixed-lambda needs --lambdas");
+        assertEquals(before, rows("supernet_searches"));
+    }
+
+    private static void assertBad(String args, String message) {
+        CliRun run = nas(args);
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains(message), run.err());
+    }
+}
