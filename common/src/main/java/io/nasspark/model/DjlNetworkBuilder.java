@@ -32,7 +32,7 @@ public final class DjlNetworkBuilder {
             return new BiasMapBlock(m);
         } else if (layer instanceof Layer.Activation a) {
             return a.kind() == Layer.Activation.Kind.RELU6
-                    ? Activation.relu6Block()
+                    ? LambdaBlock.singleton(Scalars::relu6, "ReLU6")
                     : Activation.reluBlock();
         } else if (layer instanceof Layer.AvgPool p) {
             return Pool.avgPool2dBlock(

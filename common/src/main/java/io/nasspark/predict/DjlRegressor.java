@@ -18,6 +18,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.nasspark.model.Scalars;
 import io.nasspark.model.SeededWeights;
 import io.nasspark.util.Seeds;
 import java.io.DataInputStream;
@@ -83,7 +84,7 @@ final class DjlRegressor<E> {
         NDManager keep = NDManager.newBaseManager();
         try (Model model = Model.newInstance("regressor")) {
             model.setBlock(block);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+            DefaultTrainingConfig config = new DefaultTrainingConfig(new HalfSquaredError())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(t.learningRate())).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(inputs.shapes());
@@ -168,5 +169,23 @@ final class DjlRegressor<E> {
             throw new IOException("model files in " + dir + " are damaged: " + e.getMessage(), e);
         }
         return new DjlRegressor<>(block, inputs, manager, target);
+    }
+
+    /**
+     * DJL's L2 loss, {@code mean((y − ŷ)² / 2)}, with the ½ as an array that outlives the backward
+     * pass ({@link Scalars}): DJL's own multiplies by a scalar it frees before the gradient runs.
+     */
+    private static final class HalfSquaredError extends Loss {
+
+        HalfSquaredError() {
+            super("L2Loss");
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            NDArray label = labels.singletonOrThrow();
+            NDArray prediction = predictions.singletonOrThrow().reshape(label.getShape());
+            return Scalars.times(label.sub(prediction).square(), 0.5).mean();
+        }
     }
 }

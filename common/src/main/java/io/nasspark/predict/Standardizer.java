@@ -32,7 +32,7 @@ record Standardizer(boolean log, double mean, double std) implements Serializabl
 
     /** {@link #inverse(double)} element-wise in the engine, differentiable. */
     ai.djl.ndarray.NDArray inverse(ai.djl.ndarray.NDArray z) {
-        ai.djl.ndarray.NDArray t = z.mul(std).add(mean);
+        ai.djl.ndarray.NDArray t = io.nasspark.model.Scalars.times(z, std).add(mean);
         return log ? t.exp() : t;
     }
 }

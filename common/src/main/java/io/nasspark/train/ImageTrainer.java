@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.nasspark.model.Scalars;
 import ai.djl.util.Pair;
 import io.nasspark.model.NetworkWeights;
 import io.nasspark.model.SeededWeights;
@@ -115,7 +116,7 @@ public final class ImageTrainer implements AutoCloseable {
         try (NDManager step = manager.newSubManager()) {
             NDArray x = data.images(step, order, from, to);
             NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
-            NDArray loss = logits.logSoftmax(1).mul(data.oneHot(step, order, from, to)).sum().div(-(to - from));
+            NDArray loss = Scalars.dividedBy(logits.logSoftmax(1).mul(data.oneHot(step, order, from, to)).sum(), -(to - from));
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {
                 return value;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.nasspark.model.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,7 +45,7 @@ public final class GumbelPaths {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("the temperature must be positive, got " + temperature);
         }
-        return logits.add(noise).div(temperature).softmax(-1);
+        return Scalars.dividedBy(logits.add(noise), temperature).softmax(-1);
     }
 
     /**

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.nasspark.model.DjlNetworkBuilder;
 import io.nasspark.model.Layer;
+import io.nasspark.model.Scalars;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.mbconv.MbConvOp;
 import io.nasspark.space.mbconv.MbConvSpace;
@@ -91,7 +92,7 @@ public final class MbConvSupernet extends AbstractBlock {
             NDArray out = choices.get(l).get(picks[l]).forward(parameters, new NDList(h), training).singletonOrThrow();
             out = out.mul(path.get(l, picks[l]));
             if (identityWeight != 0 && shapePreserving[l]) {
-                out = out.add(h.mul(identityWeight));
+                out = out.add(Scalars.times(h, identityWeight));
             }
             h = out;
         }

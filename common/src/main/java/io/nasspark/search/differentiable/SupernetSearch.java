@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.nasspark.model.Scalars;
 import io.nasspark.predict.DifferentiablePredictor;
 import io.nasspark.space.Candidate;
 import io.nasspark.train.ImageBatches;
@@ -218,7 +219,7 @@ public final class SupernetSearch {
             SplittableRandom rng) {
         NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
         NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
-        NDArray objective = loss.add(latencyTerm(GumbelPaths.straightThrough(alpha.softmax(-1))).mul(lambda));
+        NDArray objective = loss.add(Scalars.times(latencyTerm(GumbelPaths.straightThrough(alpha.softmax(-1))), lambda));
         backward(objective);
         step(alpha, settings.alphaLearningRate());
         updateWeights(0); // the validation loss's gradients of w are dropped
@@ -233,7 +234,7 @@ public final class SupernetSearch {
         List<NDArray> paths = GumbelPaths.orderedPaths(alpha, tau, rng);
         for (NDArray path : paths) {
             NDArray loss = crossEntropy(supernet.forward(store, x, path, phi, true), y);
-            backward(loss.add(latencyTerm(path).add(1).mul(beta)).div(paths.size()));
+            backward(Scalars.dividedBy(loss.add(Scalars.times(latencyTerm(path).add(1), beta)), paths.size()));
             sum += loss.getFloat();
         }
         updateWeights(settings.weightLearningRate());
@@ -243,7 +244,7 @@ public final class SupernetSearch {
 
     /** {@code LAT(encoding)/T − 1}, differentiable in the encoding. */
     private NDArray latencyTerm(NDArray encoding) {
-        return latency.predict(encoding.reshape(1, -1)).div(targetMs).sub(1).sum();
+        return Scalars.dividedBy(latency.predict(encoding.reshape(1, -1)), targetMs).sub(1).sum();
     }
 
     /** LAT(ᾱ): the predicted latency of the network α derives now. */
@@ -259,7 +260,7 @@ public final class SupernetSearch {
     }
 
     private static NDArray crossEntropy(NDArray logits, NDArray oneHotLabels) {
-        return logits.logSoftmax(1).mul(oneHotLabels).sum().div(-logits.getShape().get(0));
+        return Scalars.dividedBy(logits.logSoftmax(1).mul(oneHotLabels).sum(), -logits.getShape().get(0));
     }
 
     private static void backward(NDArray loss) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.jobs.predict.StoredPredictors;
-import io.nasspark.model.EngineConvolutions;
 import io.nasspark.predict.Predictor;
 import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.TableStore;
@@ -18,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +36,6 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
 
     @BeforeAll
     static void measuredLatencyAndPredictors() {
-        // whole supernet searches are fenced like the library's (docs/cpu-correctness.md)
-        Assumptions.assumeTrue(EngineConvolutions.kernelsSound(),
-                "the engine's convolution kernels are faulty on this CPU; see the isa-sse41 run");
         drop();
         assertEquals(0, nas("sample --space mbconv-mini --count 60 --seed 1").code());
         assertEquals(0, nas("measure-latency --space mbconv-mini --repeats 10 --warmup 3").code());
@@ -66,8 +61,13 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
     }
 
     private static List<Row> searches() {
-        return spark.sql("SELECT search_id, status, arch, id, predicted_ms, final_lambda, steps, resumed_from_epoch"
+        return spark.sql("SELECT search_id, status, arch, id, predicted_ms, final_lambda, steps, resumed_from_epoch, error"
                 + " FROM " + table("supernet_searches") + " ORDER BY search_id").collectAsList();
+    }
+
+    private static List<Row> trace() {
+        return spark.sql("SELECT search_id, step, epoch, lambda, predicted_ms, train_loss, validation_loss,"
+                + " alpha_entropy, arch FROM " + table("supernet_trace") + " ORDER BY search_id, step").collectAsList();
     }
 
     private static long rows(String name) {
@@ -106,6 +106,7 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
         assertTrue(again.out().contains("2 searches, 2 already stored, 0 run"), again.out());
         assertEquals(2, rows("supernet_searches"));
 
+        List<Row> traceAfterKill = trace();
         // the same sweep uninterrupted, from no checkpoints: the same networks and λ
         drop(Tables.SUPERNET_SEARCHES, Tables.SUPERNET_TRACE);
         try (var files = Files.walk(WAREHOUSE.resolve("checkpoints"))) {
@@ -115,6 +116,7 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
         }
         assertEquals(0, nas(sweep).code());
         List<Row> whole = searches();
+        assertEquals(traceAfterKill, trace(), "every step as in the resumed sweep");
         for (int i = 0; i < whole.size(); i++) {
             assertEquals(afterKill.get(i).getString(2), whole.get(i).getString(2));
             assertEquals(afterKill.get(i).getDouble(5), whole.get(i).getDouble(5), 1e-9);
