@@ -88,6 +88,11 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
             row.put("final_lambda", r.lambda());
             row.put("steps", r.trace().size());
             String problem = problem(r);
+            if (problem != null) {
+                // the checkpoints hold the state that went wrong: a retry starts over
+                deleteRecursively(checkpoints);
+                problem += "; its checkpoints were removed, so --retry-failed starts it over";
+            }
             row.put("status", problem == null ? Tables.OK : Tables.FAILED);
             row.put("error", problem);
             Timestamp now = Timestamp.from(Instant.now());
@@ -155,6 +160,19 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
             }
         }
         return null;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove the checkpoints in " + dir, e);
+        }
     }
 
     private static int lastCheckpointedEpoch(Path dir) {
