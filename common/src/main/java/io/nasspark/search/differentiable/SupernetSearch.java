@@ -304,6 +304,21 @@ public final class SupernetSearch {
 
     private static final String STATE = "state.properties";
 
+    /** The last epoch checkpointed in {@code dir}, 0 when there is none (or it cannot be read). */
+    public static int lastCheckpointedEpoch(Path dir) {
+        Path state = dir.resolve(STATE);
+        if (!Files.exists(state)) {
+            return 0;
+        }
+        try (var in = Files.newInputStream(state)) {
+            Properties p = new Properties();
+            p.load(in);
+            return Integer.parseInt(p.getProperty("epoch", "0"));
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The search after an epoch: supernet weights, α, λ and the trace so far, written atomically. */
     private record Checkpoint(int epoch, double lambda, List<TraceRow> trace) {
 

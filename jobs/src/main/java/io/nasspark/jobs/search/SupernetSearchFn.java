@@ -11,6 +11,7 @@ import io.nasspark.predict.Predictors;
 import io.nasspark.schema.Tables;
 import io.nasspark.search.differentiable.MbConvSupernet;
 import io.nasspark.search.differentiable.SupernetSearch;
+import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.util.Seeds;
@@ -76,12 +77,12 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
     public Outcome call(Task task) {
         long start = System.nanoTime();
         Path checkpoints = Path.of(sweep.checkpointRoot(), task.searchId().replaceAll("[^A-Za-z0-9.=_-]", "_"));
-        int resumedFrom = lastCheckpointedEpoch(checkpoints);
+        int resumedFrom = SupernetSearch.lastCheckpointedEpoch(checkpoints);
         Map<String, Object> row = searchRow(task);
         List<Row> trace = new ArrayList<>();
         try {
             SupernetSearch.Result r = search(task, checkpoints);
-            MbConvSpace space = (MbConvSpace) io.nasspark.space.SearchSpaces.byName(sweep.spaceName());
+            MbConvSpace space = space();
             row.put("id", space.id(r.derived()));
             row.put("arch", space.format(r.derived()));
             row.put("predicted_ms", r.predictedMs());
@@ -109,9 +110,13 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
         return new Outcome(Tables.SUPERNET_SEARCHES.row(row), trace);
     }
 
+    private MbConvSpace space() {
+        return (MbConvSpace) SearchSpaces.byName(sweep.spaceName());
+    }
+
     private SupernetSearch.Result search(Task task, Path checkpoints) {
         int threads = TaskContext.get() == null ? 1 : TaskContext.get().cpus();
-        MbConvSpace space = (MbConvSpace) io.nasspark.space.SearchSpaces.byName(sweep.spaceName());
+        MbConvSpace space = space();
         DifferentiablePredictor latency = ownPredictor();
         Datasets.Splits splits = TrainingData.open(sweep.dataset());
         ImageSet images = splits.train();
@@ -175,22 +180,8 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
         }
     }
 
-    private static int lastCheckpointedEpoch(Path dir) {
-        Path state = dir.resolve("state.properties");
-        if (!Files.exists(state)) {
-            return 0;
-        }
-        try (var in = Files.newInputStream(state)) {
-            java.util.Properties p = new java.util.Properties();
-            p.load(in);
-            return Integer.parseInt(p.getProperty("epoch", "0"));
-        } catch (java.io.IOException | NumberFormatException e) {
-            return 0;
-        }
-    }
-
     private Map<String, Object> searchRow(Task task) {
-        MbConvSpace space = (MbConvSpace) io.nasspark.space.SearchSpaces.byName(sweep.spaceName());
+        MbConvSpace space = space();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("search_id", task.searchId());
         row.put("method", SupernetSearchJob.methodName(task.method()));

@@ -104,15 +104,16 @@ public final class SupernetSearchJob extends SparkJob {
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--weight-lr", defaultValue = "0.05", paramLabel = "RATE",
-            description = "SGD step of the supernet's weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-lr", defaultValue = "1.0", paramLabel = "RATE",
+            description = "SGD step of the supernet's weights, plain SGD: every operator learns on a seventh of"
+                    + " the steps (default: ${DEFAULT-VALUE}).")
     double weightLr;
 
-    @Option(names = "--alpha-lr", defaultValue = "0.5", paramLabel = "RATE",
+    @Option(names = "--alpha-lr", defaultValue = "0.1", paramLabel = "RATE",
             description = "SGD step of the architecture parameters α (default: ${DEFAULT-VALUE}).")
     double alphaLr;
 
-    @Option(names = "--lambda-lr", defaultValue = "0.05", paramLabel = "RATE",
+    @Option(names = "--lambda-lr", defaultValue = "0.01", paramLabel = "RATE",
             description = "lightnas: gradient-ascent step of λ per search step (default: ${DEFAULT-VALUE}; the thesis'"
                     + " 5e-4 is for its thousands of ImageNet steps per epoch).")
     double lambdaLr;
