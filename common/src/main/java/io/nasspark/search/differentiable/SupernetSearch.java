@@ -3,6 +3,7 @@ package io.nasspark.search.differentiable;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -168,7 +169,10 @@ public final class SupernetSearch {
                     double tau = SearchSchedules.temperature(settings.temperatureStart(), settings.temperatureEnd(),
                             progress);
                     SplittableRandom rng = Seeds.forItem(seed, global);
-                    try (NDManager step = manager.newSubManager()) {
+                    // the scope closes what the step made on long-lived managers too: arrays derived
+                    // from α, the gradients' wrappers and the SGD deltas of the weights (about one
+                    // supernet's size a step, 23 GB by epoch 14 before it was there)
+                    try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
                         NDArray x = train.images(step, order, s * settings.batch(), (s + 1) * settings.batch());
                         NDArray y = train.oneHot(step, order, s * settings.batch(), (s + 1) * settings.batch());
                         double trainLoss;
