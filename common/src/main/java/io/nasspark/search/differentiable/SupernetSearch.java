@@ -38,8 +38,9 @@ import java.util.function.Consumer;
  * <ul>
  *   <li><b>LightNAS</b>: each step, w takes an SGD step on a training batch through one Gumbel
  *       path, then α takes one on a validation batch through another, minimising
- *       {@code L_val + λ·(LAT(ᾱ)/T − 1)} with ᾱ the binarized α (straight-through) fed to the
- *       latency predictor; λ starts at 0 and follows gradient ascent (Eq. 4.11).
+ *       {@code L_val + λ·(LAT(ᾱ)/T − 1)} with ᾱ that binarized path (straight-through) fed to
+ *       the latency predictor; λ starts at 0 and follows gradient ascent (Eq. 4.11) on the
+ *       latency of the architecture α derives.
  *   <li><b>fixed-λ</b>: the same with λ held at its start.
  *   <li><b>SurgeNAS</b>: one-level: each step draws |O| ordered paths without replacement
  *       (Algorithm 1) on the same training batch, each with the identity mapping φ·x (Eq. 3.10,
@@ -223,7 +224,9 @@ public final class SupernetSearch {
             SplittableRandom rng) {
         NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
         NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
-        NDArray objective = loss.add(Scalars.times(latencyTerm(GumbelPaths.straightThrough(alpha.softmax(-1))), lambda));
+        // the latency term of the same binarized Gumbel path (Eq. 4.9): its gradient sharpens with
+        // the temperature like the loss's; λ follows the architecture α derives (see run)
+        NDArray objective = loss.add(Scalars.times(latencyTerm(path), lambda));
         backward(objective);
         step(alpha, settings.alphaLearningRate());
         updateWeights(0); // the validation loss's gradients of w are dropped

@@ -84,11 +84,11 @@ public final class SupernetSearchJob extends SparkJob {
             description = "Images to search on (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--train-images", defaultValue = "2048", paramLabel = "N",
+    @Option(names = "--train-images", defaultValue = "8192", paramLabel = "N",
             description = "The first N training images train w (default: ${DEFAULT-VALUE}).")
     int trainImages;
 
-    @Option(names = "--validation-images", defaultValue = "1024", paramLabel = "N",
+    @Option(names = "--validation-images", defaultValue = "2048", paramLabel = "N",
             description = "The next N, held apart, train α (default: ${DEFAULT-VALUE}).")
     int validationImages;
 
@@ -97,7 +97,7 @@ public final class SupernetSearchJob extends SparkJob {
                     + " at the resolution of the latency predictor's rows, where they will run.")
     int inputSize;
 
-    @Option(names = "--epochs", defaultValue = "10", paramLabel = "E",
+    @Option(names = "--epochs", defaultValue = "15", paramLabel = "E",
             description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -109,11 +109,11 @@ public final class SupernetSearchJob extends SparkJob {
                     + " the steps (default: ${DEFAULT-VALUE}).")
     double weightLr;
 
-    @Option(names = "--alpha-lr", defaultValue = "0.1", paramLabel = "RATE",
+    @Option(names = "--alpha-lr", defaultValue = "0.05", paramLabel = "RATE",
             description = "SGD step of the architecture parameters α (default: ${DEFAULT-VALUE}).")
     double alphaLr;
 
-    @Option(names = "--lambda-lr", defaultValue = "0.01", paramLabel = "RATE",
+    @Option(names = "--lambda-lr", defaultValue = "0.002", paramLabel = "RATE",
             description = "lightnas: gradient-ascent step of λ per search step (default: ${DEFAULT-VALUE}; the thesis'"
                     + " 5e-4 is for its thousands of ImageNet steps per epoch).")
     double lambdaLr;
