@@ -43,8 +43,8 @@ public record MbConvLayout(
 
     /**
      * A narrow version of {@link #SMALL} for supernet searches that fit on one core: eight
-     * searchable layers at 16-24 channels of the stride-2 steps' widths, for 16-28 px inputs
-     * (three stride-2 steps, 16 to 2).
+     * searchable layers of 24 to 96 channels and a 320-channel head, for 16-64 px inputs (three
+     * stride-2 steps, 16 px to 2).
      */
     public static final MbConvLayout MINI = new MbConvLayout(
             16, 1, 16,

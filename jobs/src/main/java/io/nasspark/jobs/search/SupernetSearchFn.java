@@ -14,9 +14,9 @@ import io.nasspark.search.differentiable.SupernetSearch;
 import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.train.ImageBatches;
+import io.nasspark.util.FileTrees;
 import io.nasspark.util.Seeds;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -88,10 +88,10 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
             row.put("predicted_ms", r.predictedMs());
             row.put("final_lambda", r.lambda());
             row.put("steps", r.trace().size());
-            String problem = problem(r);
+            String problem = problem(r, task.method());
             if (problem != null) {
                 // the checkpoints hold the state that went wrong: a retry starts over
-                deleteRecursively(checkpoints);
+                removeCheckpoints(checkpoints);
                 problem += "; its checkpoints were removed, so --retry-failed starts it over";
             }
             row.put("status", problem == null ? Tables.OK : Tables.FAILED);
@@ -153,31 +153,31 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
         }
     }
 
-    /** Why a finished search's result cannot be trusted, or null. */
-    private static String problem(SupernetSearch.Result r) {
-        if (!Double.isFinite(r.predictedMs())) {
-            return "the derived network's predicted latency is " + r.predictedMs();
-        }
-        for (SupernetSearch.TraceRow t : r.trace()) {
-            if (!Double.isFinite(t.trainLoss()) || Double.isInfinite(t.validationLoss())
-                    || !Double.isFinite(t.lambda())) {
-                return "step " + t.step() + " has a loss or λ that is not a finite number: " + t;
-            }
-        }
-        return null;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
+    private static void removeCheckpoints(Path dir) {
+        try {
+            FileTrees.delete(dir);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot remove the checkpoints in " + dir, e);
         }
+    }
+
+    /**
+     * Why a finished search's result cannot be trusted, or null. A NaN α still derives a network
+     * (every argmax is the first operator), so α's entropy is checked too; SurgeNAS has no
+     * validation loss.
+     */
+    private static String problem(SupernetSearch.Result r, SupernetSearch.Method method) {
+        if (!Double.isFinite(r.predictedMs())) {
+            return "the derived network's predicted latency is " + r.predictedMs();
+        }
+        boolean twoLevel = method != SupernetSearch.Method.SURGENAS;
+        for (SupernetSearch.TraceRow t : r.trace()) {
+            if (!Double.isFinite(t.trainLoss()) || (twoLevel && !Double.isFinite(t.validationLoss()))
+                    || !Double.isFinite(t.lambda()) || !Double.isFinite(t.alphaEntropy())) {
+                return "step " + t.step() + " has a loss, λ or α that is not a finite number: " + t;
+            }
+        }
+        return null;
     }
 
     private Map<String, Object> searchRow(Task task) {

@@ -177,6 +177,9 @@ public final class SupernetSearchJob extends SparkJob {
         if (!(weightLr > 0) || !(alphaLr > 0) || !(lambdaLr >= 0)) {
             throw new IllegalArgumentException("--weight-lr and --alpha-lr must be positive, --lambda-lr not negative");
         }
+        if (searchMethod != SupernetSearch.Method.LIGHTNAS) {
+            lambdaLr = 0; // only LightNAS learns λ
+        }
         inputSize = inputSize == 0 ? searchSpace.defaultInputSize() : inputSize;
         Datasets.Splits splits;
         try {
@@ -231,7 +234,7 @@ public final class SupernetSearchJob extends SparkJob {
 
     /**
      * The latencies the predictor can reach: the least and most it predicts over 2,000 drawn
-     * candidates and the all-smallest and all-largest operator networks.
+     * candidates and the all-MBK3E3 and all-MBK7E6 networks.
      */
     private double[] predictedRange(Predictor p) {
         CandidateSampler sampler = new CandidateSampler(searchSpace, 0);
@@ -264,7 +267,7 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("batch", Integer.toString(batch));
         d.put("weight-lr", Double.toString(weightLr));
         d.put("alpha-lr", Double.toString(alphaLr));
-        d.put("lambda-lr", Double.toString(searchMethod == SupernetSearch.Method.LIGHTNAS ? lambdaLr : 0));
+        d.put("lambda-lr", Double.toString(lambdaLr));
         d.put("temperature", temperature.get(0) + "," + temperature.get(1));
         return d.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
@@ -297,9 +300,8 @@ public final class SupernetSearchJob extends SparkJob {
             String root = Path.of(sparkOptions.tables(), "checkpoints", "supernet-search").toAbsolutePath().toString();
             SupernetSearchFn.Sweep sweep = new SupernetSearchFn.Sweep(space, predictor.getAs("predictor_id"),
                     predictor.getAs("path"), definition, dataset, trainImages, validationImages, inputSize,
-                    new SupernetSearchFn.SearchSettings(epochs, batch, weightLr, alphaLr,
-                            searchMethod == SupernetSearch.Method.LIGHTNAS ? lambdaLr : 0, temperature.get(0),
-                            temperature.get(1)),
+                    new SupernetSearchFn.SearchSettings(epochs, batch, weightLr, alphaLr, lambdaLr,
+                            temperature.get(0), temperature.get(1)),
                     root, stopAfterEpoch, runId);
             LongAccumulator done = spark.sparkContext().longAccumulator("supernet-search");
             try (Progress progress = Progress.start("supernet-search", pending.size(), "searches", done::value, err)) {
@@ -325,10 +327,11 @@ public final class SupernetSearchJob extends SparkJob {
         if (!store.exists(Tables.SUPERNET_SEARCHES)) {
             return Set.of();
         }
-        Set<String> ids = tasks.stream().map(SupernetSearchFn.Task::searchId).collect(Collectors.toSet());
+        Object[] ids = tasks.stream().map(SupernetSearchFn.Task::searchId).toArray();
         Set<String> stored = new HashSet<>();
-        for (Row r : store.read(Tables.SUPERNET_SEARCHES).select("search_id", "status").collectAsList()) {
-            if (ids.contains(r.getString(0)) && !(retryFailed && Tables.FAILED.equals(r.getString(1)))) {
+        for (Row r : store.read(Tables.SUPERNET_SEARCHES).where(col("search_id").isin(ids))
+                .select("search_id", "status").collectAsList()) {
+            if (!(retryFailed && Tables.FAILED.equals(r.getString(1)))) {
                 stored.add(r.getString(0));
             }
         }

@@ -5,6 +5,7 @@ import io.nasspark.data.Datasets;
 import io.nasspark.data.TinyTask;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.TrainingRecipe;
+import io.nasspark.util.FileTrees;
 import io.nasspark.util.Hashing;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -12,7 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -86,11 +86,7 @@ public final class TrainingData {
                     Files.move(partial, cache, StandardCopyOption.ATOMIC_MOVE);
                 } catch (FileAlreadyExistsException | DirectoryNotEmptyException another) {
                     // Another JVM on this host fetched it first; its copy is the same.
-                    try (var files = Files.walk(partial)) {
-                        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.delete(f);
-                        }
-                    }
+                    FileTrees.delete(partial);
                 }
             }
             return cache.toString();

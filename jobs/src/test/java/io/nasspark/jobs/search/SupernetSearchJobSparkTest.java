@@ -12,8 +12,8 @@ import io.nasspark.schema.IcebergCatalog;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.space.SearchSpaces;
+import io.nasspark.util.FileTrees;
 import java.nio.file.Files;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
@@ -109,11 +109,7 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
         List<Row> traceAfterKill = trace();
         // the same sweep uninterrupted, from no checkpoints: the same networks and λ
         drop(Tables.SUPERNET_SEARCHES, Tables.SUPERNET_TRACE);
-        try (var files = Files.walk(WAREHOUSE.resolve("checkpoints"))) {
-            for (var f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
+        FileTrees.delete(WAREHOUSE.resolve("checkpoints"));
         assertEquals(0, nas(sweep).code());
         List<Row> whole = searches();
         assertEquals(traceAfterKill, trace(), "every step as in the resumed sweep");
