@@ -49,9 +49,9 @@ import java.util.function.Consumer;
  *       SurgeNAS ("loss + β·LAT"); dividing by T makes β unit-free like LightNAS's λ.
  * </ul>
  *
- * Plain SGD for w and α (no optimiser state), Gumbel noise from a generator per step and a
- * fixed batch order, so a search resumed from an epoch's checkpoint continues exactly as the
- * uninterrupted one.
+ * Plain SGD for w, Adam for α (its moments in the checkpoint), Gumbel noise from a generator
+ * per step and a fixed batch order, so a search resumed from an epoch's checkpoint continues
+ * exactly as the uninterrupted one. In the first {@link Settings#warmupEpochs} only w learns.
  */
 public final class SupernetSearch {
 
@@ -62,9 +62,12 @@ public final class SupernetSearch {
      * How to search.
      *
      * @param epochs passes over the training images
+     * @param warmupEpochs the first epochs, in which only w learns and α and λ stay put (the
+     *     thesis' architecture search warm-up: 10 of 90 epochs for LightNAS, 25 of 75 for SurgeNAS)
      * @param batch images per step
      * @param weightLearningRate SGD step of w
-     * @param alphaLearningRate SGD step of α
+     * @param alphaLearningRate Adam's step of α (the thesis: 1e-3 for LightNAS, 7.5e-4 for SurgeNAS,
+     *     over far more steps than a search here takes)
      * @param lambdaLearningRate η_λ of LightNAS (5e-4 in the thesis)
      * @param lambda λ's start (LightNAS: 0; fixed-λ: the λ; SurgeNAS: β)
      * @param temperatureStart Gumbel temperature at the start (LightNAS: 5)
@@ -73,14 +76,19 @@ public final class SupernetSearch {
      *     is bit for bit the uninterrupted one, with more oneDNN's reductions may differ in the
      *     last bits
      */
-    public record Settings(int epochs, int batch, double weightLearningRate, double alphaLearningRate,
-            double lambdaLearningRate, double lambda, double temperatureStart, double temperatureEnd, int threads) {
+    public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
+            double alphaLearningRate, double lambdaLearningRate, double lambda, double temperatureStart,
+            double temperatureEnd, int threads) {
         public Settings {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            }
+            if (warmupEpochs < 0 || warmupEpochs >= epochs) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "--warmup-epochs must be at least 0 and below --epochs (%d), got %d", epochs, warmupEpochs));
             }
             if (batch < 1) {
                 throw new IllegalArgumentException("the batch must be at least 1, got " + batch);
@@ -144,13 +152,14 @@ public final class SupernetSearch {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray alpha = manager.zeros(new Shape(supernet.layers(), supernet.operators()));
             alpha.setRequiresGradient(true);
+            AlphaAdam adam = new AlphaAdam(manager, alpha);
             LatencyTradeOff lambda = new LatencyTradeOff(settings.lambda(),
                     method == Method.LIGHTNAS ? settings.lambdaLearningRate() : 0, targetMs);
             List<TraceRow> trace = new ArrayList<>();
             int firstEpoch = 1;
             if (checkpoints != null && Files.exists(checkpoints.resolve(STATE))) {
                 JniUtils.setGradMode(false);
-                Checkpoint resumed = Checkpoint.load(checkpoints, supernet, alpha, manager);
+                Checkpoint resumed = Checkpoint.load(checkpoints, supernet, alpha, adam, manager);
                 firstEpoch = resumed.epoch() + 1;
                 lambda = new LatencyTradeOff(resumed.lambda(), lambda.learningRate(), targetMs);
                 trace.addAll(resumed.trace());
@@ -170,6 +179,7 @@ public final class SupernetSearch {
                     double tau = SearchSchedules.temperature(settings.temperatureStart(), settings.temperatureEnd(),
                             progress);
                     SplittableRandom rng = Seeds.forItem(seed, global);
+                    boolean warmup = epoch <= settings.warmupEpochs();
                     // the scope closes what the step made on long-lived managers too: arrays derived
                     // from α, the gradients' wrappers and the SGD deltas of the weights (about one
                     // supernet's size a step, 23 GB by epoch 14 before it was there)
@@ -180,7 +190,11 @@ public final class SupernetSearch {
                         double validationLoss;
                         JniUtils.setGradMode(true);
                         if (method == Method.SURGENAS) {
-                            trainLoss = oneLevelStep(store, alpha, x, y, tau, progress, lambda.lambda(), rng);
+                            trainLoss = oneLevelStep(store, alpha, warmup ? null : adam, x, y, tau, progress,
+                                    lambda.lambda(), rng);
+                            validationLoss = Double.NaN;
+                        } else if (warmup) {
+                            trainLoss = weightStep(store, alpha, x, y, tau, rng);
                             validationLoss = Double.NaN;
                         } else {
                             trainLoss = weightStep(store, alpha, x, y, tau, rng);
@@ -189,17 +203,19 @@ public final class SupernetSearch {
                                     (v + 1) * settings.batch());
                             NDArray vy = validation.oneHot(step, validationOrder, v * settings.batch(),
                                     (v + 1) * settings.batch());
-                            validationLoss = alphaStep(store, alpha, vx, vy, tau, lambda.lambda(), rng);
+                            validationLoss = alphaStep(store, alpha, adam, vx, vy, tau, lambda.lambda(), rng);
                         }
                         JniUtils.setGradMode(false);
                         double predicted = predictedMs(alpha);
-                        lambda = lambda.after(predicted);
+                        if (!warmup) {
+                            lambda = lambda.after(predicted);
+                        }
                         trace.add(new TraceRow(epoch, global, lambda.lambda(), tau, predicted, trainLoss,
                                 validationLoss, entropy(alpha), supernet.space().format(supernet.candidate(alpha))));
                     }
                 }
                 if (checkpoints != null) {
-                    new Checkpoint(epoch, lambda.lambda(), trace).save(checkpoints, supernet, alpha);
+                    new Checkpoint(epoch, lambda.lambda(), trace).save(checkpoints, supernet, alpha, adam);
                 }
                 afterEpoch.accept(trace.get(trace.size() - 1));
             }
@@ -220,7 +236,7 @@ public final class SupernetSearch {
     }
 
     /** LightNAS's α step on validation images, with the latency term; w's gradients are dropped. */
-    private double alphaStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau, double lambda,
+    private double alphaStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau, double lambda,
             SplittableRandom rng) {
         NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
         NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
@@ -228,13 +244,16 @@ public final class SupernetSearch {
         // the temperature like the loss's; λ follows the architecture α derives (see run)
         NDArray objective = loss.add(Scalars.times(latencyTerm(path), lambda));
         backward(objective);
-        step(alpha, settings.alphaLearningRate());
+        stepAlpha(alpha, adam);
         updateWeights(0); // the validation loss's gradients of w are dropped
         return loss.getFloat();
     }
 
-    /** SurgeNAS: |O| ordered paths on one batch, gradients summed, then w and α step together. */
-    private double oneLevelStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau, double progress,
+    /**
+     * SurgeNAS: |O| ordered paths on one batch, gradients summed, then w and α step together (w
+     * alone in the warm-up, {@code adam} null).
+     */
+    private double oneLevelStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau, double progress,
             double beta, SplittableRandom rng) {
         double phi = SearchSchedules.identityWeight(progress);
         double sum = 0;
@@ -245,7 +264,11 @@ public final class SupernetSearch {
             sum += loss.getFloat();
         }
         updateWeights(settings.weightLearningRate());
-        step(alpha, settings.alphaLearningRate());
+        if (adam != null) {
+            stepAlpha(alpha, adam);
+        } else {
+            step(alpha, 0);
+        }
         return sum / paths.size();
     }
 
@@ -281,6 +304,16 @@ public final class SupernetSearch {
             if (p.getValue().requiresGradient()) {
                 step(p.getValue().getArray(), learningRate);
             }
+        }
+    }
+
+    private void stepAlpha(NDArray alpha, AlphaAdam adam) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            adam.step(alpha, settings.alphaLearningRate());
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 
@@ -329,7 +362,7 @@ public final class SupernetSearch {
     /** The search after an epoch: supernet weights, α, λ and the trace so far, written atomically. */
     private record Checkpoint(int epoch, double lambda, List<TraceRow> trace) {
 
-        void save(Path dir, MbConvSupernet supernet, NDArray alpha) {
+        void save(Path dir, MbConvSupernet supernet, NDArray alpha, AlphaAdam adam) {
             try {
                 Files.createDirectories(dir);
                 Path weights = dir.resolve("supernet.params.tmp");
@@ -341,6 +374,7 @@ public final class SupernetSearch {
                     for (float v : alpha.toFloatArray()) {
                         out.writeFloat(v);
                     }
+                    adam.save(out);
                 }
                 Path traceFile = dir.resolve("trace.tsv.tmp");
                 Files.write(traceFile, trace.stream().map(Checkpoint::line).toList());
@@ -380,7 +414,7 @@ public final class SupernetSearch {
                     Double.parseDouble(f[6]), Double.parseDouble(f[7]), f[8]);
         }
 
-        static Checkpoint load(Path dir, MbConvSupernet supernet, NDArray alpha, NDManager manager) {
+        static Checkpoint load(Path dir, MbConvSupernet supernet, NDArray alpha, AlphaAdam adam, NDManager manager) {
             try {
                 Properties p = new Properties();
                 try (var in = Files.newInputStream(dir.resolve(STATE))) {
@@ -394,6 +428,7 @@ public final class SupernetSearch {
                     for (int i = 0; i < values.length; i++) {
                         values[i] = in.readFloat();
                     }
+                    adam.load(in);
                 }
                 alpha.set(java.nio.FloatBuffer.wrap(values));
                 // loaded arrays are new: they learn again

@@ -31,7 +31,7 @@ class SupernetSearchTest {
 
     private static final int SIZE = 16;
     private static final SupernetSearch.Settings TWO_EPOCHS =
-            new SupernetSearch.Settings(2, 32, 0.05, 0.5, 0.05, 0, 5, 0.5, 1);
+            new SupernetSearch.Settings(2, 0, 32, 0.05, 0.05, 0.05, 0, 5, 0.5, 1);
 
     private static MlpPredictor latency;
     private static ImageBatches train;
@@ -91,6 +91,26 @@ class SupernetSearchTest {
         assertEquals(latency.predict(MbConvSupernetTest.TINY, List.of(r.derived()))[0], r.predictedMs(), 1e-3 * r.predictedMs());
         System.out.printf("lightnas on the tiny supernet, T %.3f: derived %s, predicted %.3f, λ %.4g%n", target,
                 MbConvSupernetTest.TINY.format(r.derived()), r.predictedMs(), r.lambda());
+    }
+
+    @Test
+    void inTheWarmUpOnlyTheWeightsLearnThenAlphaAndLambdaMove() {
+        SupernetSearch.Settings warm = new SupernetSearch.Settings(2, 1, 32, 0.05, 0.05, 0.05, 0, 5, 0.5, 1);
+        SupernetSearch.Result r;
+        try (NDManager m = NDManager.newBaseManager()) {
+            r = new SupernetSearch(seededSupernet(m), latency, SupernetSearch.Method.LIGHTNAS, 2.0, warm, 7)
+                    .run(train, validation, null, Integer.MAX_VALUE);
+        }
+        int perEpoch = 192 / 32;
+        double uniform = Math.log(io.nasspark.space.mbconv.MbConvOp.values().length);
+        for (SupernetSearch.TraceRow row : r.trace().subList(0, perEpoch)) {
+            assertEquals(uniform, row.alphaEntropy(), 1e-6, "α stays at zero in the warm-up: " + row);
+            assertEquals(0, row.lambda(), 0, "λ stays put in the warm-up: " + row);
+            assertTrue(Double.isNaN(row.validationLoss()) && Double.isFinite(row.trainLoss()), row.toString());
+        }
+        SupernetSearch.TraceRow last = r.trace().get(r.trace().size() - 1);
+        assertTrue(last.alphaEntropy() < uniform - 1e-4, "α learns after the warm-up: " + last);
+        assertTrue(last.lambda() != 0 && Double.isFinite(last.validationLoss()), last.toString());
     }
 
     @Test

@@ -57,10 +57,11 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
             Integer stopAfterEpoch, String runId) implements Serializable {}
 
     /** {@link SupernetSearch.Settings} without the threads, which the task decides. */
-    record SearchSettings(int epochs, int batch, double weightLearningRate, double alphaLearningRate,
-            double lambdaLearningRate, double temperatureStart, double temperatureEnd) implements Serializable {
+    record SearchSettings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
+            double alphaLearningRate, double lambdaLearningRate, double temperatureStart, double temperatureEnd)
+            implements Serializable {
         SupernetSearch.Settings with(double lambda, int threads) {
-            return new SupernetSearch.Settings(epochs, batch, weightLearningRate, alphaLearningRate,
+            return new SupernetSearch.Settings(epochs, warmupEpochs, batch, weightLearningRate, alphaLearningRate,
                     lambdaLearningRate, lambda, temperatureStart, temperatureEnd, threads);
         }
     }
@@ -88,7 +89,7 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
             row.put("predicted_ms", r.predictedMs());
             row.put("final_lambda", r.lambda());
             row.put("steps", r.trace().size());
-            String problem = problem(r, task.method());
+            String problem = problem(r, task.method(), sweep.settings().warmupEpochs());
             if (problem != null) {
                 // the checkpoints hold the state that went wrong: a retry starts over
                 removeCheckpoints(checkpoints);
@@ -163,16 +164,17 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
 
     /**
      * Why a finished search's result cannot be trusted, or null. A NaN α still derives a network
-     * (every argmax is the first operator), so α's entropy is checked too; SurgeNAS has no
-     * validation loss.
+     * (every argmax is the first operator), so α's entropy is checked too; SurgeNAS, and LightNAS
+     * in its warm-up, have no validation loss.
      */
-    private static String problem(SupernetSearch.Result r, SupernetSearch.Method method) {
+    private static String problem(SupernetSearch.Result r, SupernetSearch.Method method, int warmupEpochs) {
         if (!Double.isFinite(r.predictedMs())) {
             return "the derived network's predicted latency is " + r.predictedMs();
         }
         boolean twoLevel = method != SupernetSearch.Method.SURGENAS;
         for (SupernetSearch.TraceRow t : r.trace()) {
-            if (!Double.isFinite(t.trainLoss()) || (twoLevel && !Double.isFinite(t.validationLoss()))
+            boolean validated = twoLevel && t.epoch() > warmupEpochs;
+            if (!Double.isFinite(t.trainLoss()) || (validated && !Double.isFinite(t.validationLoss()))
                     || !Double.isFinite(t.lambda()) || !Double.isFinite(t.alphaEntropy())) {
                 return "step " + t.step() + " has a loss, λ or α that is not a finite number: " + t;
             }

@@ -101,6 +101,11 @@ public final class SupernetSearchJob extends SparkJob {
             description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--warmup-epochs", paramLabel = "E",
+            description = "The first epochs, in which only the supernet's weights learn and α and λ stay put"
+                    + " (default: a fifth of --epochs, rounded down; the thesis: 10 of 90 for LightNAS).")
+    Integer warmupEpochs;
+
     @Option(names = "--batch", defaultValue = "64", paramLabel = "B", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -109,8 +114,9 @@ public final class SupernetSearchJob extends SparkJob {
                     + " the steps (default: ${DEFAULT-VALUE}).")
     double weightLr;
 
-    @Option(names = "--alpha-lr", defaultValue = "0.05", paramLabel = "RATE",
-            description = "SGD step of the architecture parameters α (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--alpha-lr", defaultValue = "0.01", paramLabel = "RATE",
+            description = "Adam's step of the architecture parameters α (default: ${DEFAULT-VALUE}; the thesis'"
+                    + " 1e-3 is for its thousands of ImageNet steps per epoch).")
     double alphaLr;
 
     @Option(names = "--lambda-lr", defaultValue = "0.002", paramLabel = "RATE",
@@ -154,6 +160,13 @@ public final class SupernetSearchJob extends SparkJob {
         searchSpace = mbconv;
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        }
+        if (warmupEpochs == null) {
+            warmupEpochs = epochs / 5;
+        }
+        if (warmupEpochs < 0 || warmupEpochs >= epochs) {
+            throw new IllegalArgumentException("--warmup-epochs must be at least 0 and below --epochs (" + epochs
+                    + "), got " + warmupEpochs);
         }
         if (batch < 1 || trainImages < batch || validationImages < batch) {
             throw new IllegalArgumentException("--train-images (" + trainImages + ") and --validation-images ("
@@ -264,6 +277,7 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("validation-images", Integer.toString(validationImages));
         d.put("input-size", Integer.toString(inputSize));
         d.put("epochs", Integer.toString(epochs));
+        d.put("warmup-epochs", Integer.toString(warmupEpochs));
         d.put("batch", Integer.toString(batch));
         d.put("weight-lr", Double.toString(weightLr));
         d.put("alpha-lr", Double.toString(alphaLr));
@@ -300,7 +314,7 @@ public final class SupernetSearchJob extends SparkJob {
             String root = Path.of(sparkOptions.tables(), "checkpoints", "supernet-search").toAbsolutePath().toString();
             SupernetSearchFn.Sweep sweep = new SupernetSearchFn.Sweep(space, predictor.getAs("predictor_id"),
                     predictor.getAs("path"), definition, dataset, trainImages, validationImages, inputSize,
-                    new SupernetSearchFn.SearchSettings(epochs, batch, weightLr, alphaLr, lambdaLr,
+                    new SupernetSearchFn.SearchSettings(epochs, warmupEpochs, batch, weightLr, alphaLr, lambdaLr,
                             temperature.get(0), temperature.get(1)),
                     root, stopAfterEpoch, runId);
             LongAccumulator done = spark.sparkContext().longAccumulator("supernet-search");

@@ -133,6 +133,8 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
                 + SWEEP.replace("mbconv-mini", "mbconv-small"), "is for space mbconv-mini, not for mbconv-small");
         assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 2"
                 + SWEEP.replace("--epochs 2", "--epochs 0"), "--epochs must be at least 1, got 0");
+        assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 2" + SWEEP
+                + " --warmup-epochs 2", "--warmup-epochs must be at least 0 and below --epochs (2), got 2");
         assertBad("supernet-search --method fixed-lambda --latency-predictor " + mlp + " --targets-ms 2" + SWEEP,
                 "--method fixed-lambda needs --lambdas");
         assertEquals(before, rows("supernet_searches"));
