@@ -99,6 +99,26 @@ public final class MbConvSupernet extends AbstractBlock {
         return head.forward(parameters, new NDList(h), training).singletonOrThrow();
     }
 
+    /**
+     * The multi-path supernet's output (DARTS, Eq. 3.1): every operator of every layer runs and
+     * the layer's output is their sum weighted by {@code weights} (L × K, softmax(α)), so memory
+     * grows with |O|. The searches here never use it; it is the baseline of the thesis' memory
+     * comparison (Table 4.1), measured by {@code nas bench-supernet-memory}.
+     */
+    public NDArray forwardAllPaths(ParameterStore parameters, NDArray x, NDArray weights, boolean training) {
+        NDArray h = stem.forward(parameters, new NDList(x), training).singletonOrThrow();
+        for (int l = 0; l < choices.size(); l++) {
+            NDArray sum = null;
+            for (int k = 0; k < choices.get(l).size(); k++) {
+                NDArray out = choices.get(l).get(k).forward(parameters, new NDList(h), training).singletonOrThrow()
+                        .mul(weights.get(l, k));
+                sum = sum == null ? out : sum.add(out);
+            }
+            h = sum;
+        }
+        return head.forward(parameters, new NDList(h), training).singletonOrThrow();
+    }
+
     /** The candidate of the space a path (or the strongest entries of α) picks, row by row. */
     public Candidate candidate(NDArray pathOrAlpha) {
         int[] picks = GumbelPaths.picks(pathOrAlpha);

@@ -21,11 +21,12 @@ public final class SearchSchedules {
     }
 
     /**
-     * SurgeNAS's weight φ of the identity mapping beside every operator (Eq. 3.6, 3.10): 2 at the
-     * start, decaying linearly to 0 at the end, so the search ends as a plain one.
+     * SurgeNAS's weight φ of the identity mapping beside every operator (Eq. 3.6, 3.10): {@code
+     * start} (the thesis: 2) at the start, decaying linearly to 0 at the end, so the search ends
+     * as a plain one. A start of 0 is the ablation without it.
      */
-    public static double identityWeight(double progress) {
-        return 2 * (1 - clamp(progress));
+    public static double identityWeight(double start, double progress) {
+        return start * (1 - clamp(progress));
     }
 
     private static double clamp(double progress) {

@@ -69,7 +69,10 @@ public final class SupernetSearch {
      * @param alphaLearningRate Adam's step of α (the thesis: 1e-3 for LightNAS, 7.5e-4 for SurgeNAS,
      *     over far more steps than a search here takes)
      * @param lambdaLearningRate η_λ of LightNAS (5e-4 in the thesis)
+     * @param lambdaGain the proportional part of LightNAS's λ ({@link LatencyTradeOff}; 0: the thesis)
      * @param lambda λ's start (LightNAS: 0; fixed-λ: the λ; SurgeNAS: β)
+     * @param identityWeight SurgeNAS's φ at the start (the thesis: 2; 0 for the ablation without
+     *     the identity mapping)
      * @param temperatureStart Gumbel temperature at the start (LightNAS: 5)
      * @param temperatureEnd at the end
      * @param threads the engine's intra-op threads (a Spark task's cpus); at 1 a resumed search
@@ -77,8 +80,9 @@ public final class SupernetSearch {
      *     last bits
      */
     public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
-            double alphaLearningRate, double lambdaLearningRate, double lambda, double temperatureStart,
-            double temperatureEnd, int threads) {
+            double alphaLearningRate, double lambdaLearningRate, double lambdaGain, double lambda,
+            double identityWeight,
+            double temperatureStart, double temperatureEnd, int threads) {
         public Settings {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -153,15 +157,17 @@ public final class SupernetSearch {
             NDArray alpha = manager.zeros(new Shape(supernet.layers(), supernet.operators()));
             alpha.setRequiresGradient(true);
             AlphaAdam adam = new AlphaAdam(manager, alpha);
-            LatencyTradeOff lambda = new LatencyTradeOff(settings.lambda(),
-                    method == Method.LIGHTNAS ? settings.lambdaLearningRate() : 0, targetMs);
+            boolean learned = method == Method.LIGHTNAS;
+            LatencyTradeOff lambda = new LatencyTradeOff(settings.lambda(), 0,
+                    learned ? settings.lambdaLearningRate() : 0, learned ? settings.lambdaGain() : 0, targetMs);
             List<TraceRow> trace = new ArrayList<>();
             int firstEpoch = 1;
             if (checkpoints != null && Files.exists(checkpoints.resolve(STATE))) {
                 JniUtils.setGradMode(false);
                 Checkpoint resumed = Checkpoint.load(checkpoints, supernet, alpha, adam, manager);
                 firstEpoch = resumed.epoch() + 1;
-                lambda = new LatencyTradeOff(resumed.lambda(), lambda.learningRate(), targetMs);
+                lambda = new LatencyTradeOff(resumed.lambdaSum(), resumed.excess(), lambda.learningRate(),
+                        lambda.gain(), targetMs);
                 trace.addAll(resumed.trace());
             }
             int steps = train.size() / settings.batch();
@@ -215,7 +221,8 @@ public final class SupernetSearch {
                     }
                 }
                 if (checkpoints != null) {
-                    new Checkpoint(epoch, lambda.lambda(), trace).save(checkpoints, supernet, alpha, adam);
+                    new Checkpoint(epoch, lambda.integral(), lambda.excess(), trace).save(checkpoints, supernet, alpha,
+                            adam);
                 }
                 afterEpoch.accept(trace.get(trace.size() - 1));
             }
@@ -255,13 +262,11 @@ public final class SupernetSearch {
      */
     private double oneLevelStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau, double progress,
             double beta, SplittableRandom rng) {
-        double phi = SearchSchedules.identityWeight(progress);
+        double phi = SearchSchedules.identityWeight(settings.identityWeight(), progress);
         double sum = 0;
         List<NDArray> paths = GumbelPaths.orderedPaths(alpha, tau, rng);
         for (NDArray path : paths) {
-            NDArray loss = crossEntropy(supernet.forward(store, x, path, phi, true), y);
-            backward(Scalars.dividedBy(loss.add(Scalars.times(latencyTerm(path).add(1), beta)), paths.size()));
-            sum += loss.getFloat();
+            sum += pathStep(store, x, y, path, phi, beta, paths.size());
         }
         updateWeights(settings.weightLearningRate());
         if (adam != null) {
@@ -270,6 +275,21 @@ public final class SupernetSearch {
             step(alpha, 0);
         }
         return sum / paths.size();
+    }
+
+    /**
+     * One of SurgeNAS's ordered paths: forward, backward of its share of the loss, and its
+     * activations freed before the next path runs, so a step's memory is one path's and not |O|
+     * of them (Table 4.1's point; Java handles would otherwise keep every path's activations alive
+     * until the step ends). Returns the path's loss.
+     */
+    double pathStep(ParameterStore store, NDArray x, NDArray y, NDArray path, double phi, double beta, int paths) {
+        try (NDScope scope = new NDScope()) {
+            NDArray loss = crossEntropy(supernet.forward(store, x, path, phi, true), y);
+            NDArray objective = beta == 0 ? loss : loss.add(Scalars.times(latencyTerm(path).add(1), beta));
+            backward(Scalars.dividedBy(objective, paths));
+            return loss.getFloat();
+        }
     }
 
     /** {@code LAT(encoding)/T − 1}, differentiable in the encoding. */
@@ -289,11 +309,11 @@ public final class SupernetSearch {
         }
     }
 
-    private static NDArray crossEntropy(NDArray logits, NDArray oneHotLabels) {
+    static NDArray crossEntropy(NDArray logits, NDArray oneHotLabels) {
         return Scalars.dividedBy(logits.logSoftmax(1).mul(oneHotLabels).sum(), -logits.getShape().get(0));
     }
 
-    private static void backward(NDArray loss) {
+    static void backward(NDArray loss) {
         PtNDArray l = (PtNDArray) loss;
         JniUtils.backward(l, (PtNDArray) l.onesLike(), false, false);
     }
@@ -360,7 +380,7 @@ public final class SupernetSearch {
     }
 
     /** The search after an epoch: supernet weights, α, λ and the trace so far, written atomically. */
-    private record Checkpoint(int epoch, double lambda, List<TraceRow> trace) {
+    private record Checkpoint(int epoch, double lambdaSum, double excess, List<TraceRow> trace) {
 
         void save(Path dir, MbConvSupernet supernet, NDArray alpha, AlphaAdam adam) {
             try {
@@ -380,7 +400,8 @@ public final class SupernetSearch {
                 Files.write(traceFile, trace.stream().map(Checkpoint::line).toList());
                 Properties p = new Properties();
                 p.setProperty("epoch", Integer.toString(epoch));
-                p.setProperty("lambda", Double.toString(lambda));
+                p.setProperty("lambda_sum", Double.toString(lambdaSum));
+                p.setProperty("excess", Double.toString(excess));
                 Path state = dir.resolve(STATE + ".tmp");
                 try (var out = Files.newOutputStream(state)) {
                     p.store(out, "supernet search checkpoint");
@@ -440,7 +461,8 @@ public final class SupernetSearch {
                 List<TraceRow> trace = Files.readAllLines(dir.resolve("trace.tsv")).stream()
                         .map(Checkpoint::parse).toList();
                 return new Checkpoint(Integer.parseInt(p.getProperty("epoch")),
-                        Double.parseDouble(p.getProperty("lambda")), trace);
+                        Double.parseDouble(p.getProperty("lambda_sum")), Double.parseDouble(p.getProperty("excess")),
+                        trace);
             } catch (IOException | ai.djl.MalformedModelException e) {
                 throw new IllegalStateException(String.format(Locale.ROOT, "cannot resume from the checkpoint in %s: %s",
                         dir, e.getMessage()), e);

@@ -100,16 +100,27 @@ class DifferentiableSearchTest {
         assertEquals(5e-4 * 0.2, t.after(12).lambda(), 1e-15, "LAT > T raises λ");
         assertEquals(-5e-4 * 0.2, t.after(8).lambda(), 1e-15, "LAT < T lowers λ");
         assertEquals(0, t.after(10).lambda(), 1e-15);
-        assertEquals(0.5, t.excess(15), 1e-15);
+        assertEquals(0.5, t.excessAt(15), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> LatencyTradeOff.start(5e-4, 0));
     }
 
     @Test
+    void theProportionalPartFollowsTheLatestExcessWhileTheSumKeepsTheAscent() {
+        LatencyTradeOff t = new LatencyTradeOff(0, 0, 0.01, 0.1, 10).after(12).after(12);
+        assertEquals(2 * 0.01 * 0.2 + 0.1 * 0.2, t.lambda(), 1e-15);
+        LatencyTradeOff crossed = t.after(9);
+        // one step below T: the sum falls a little, the proportional part turns at once
+        assertEquals(2 * 0.01 * 0.2 - 0.01 * 0.1 - 0.1 * 0.1, crossed.lambda(), 1e-15);
+        assertTrue(crossed.lambda() < t.integral(), "λ drops below the ascent's sum as soon as LAT < T");
+    }
+
+    @Test
     void theIdentityWeightDecaysLinearlyFromTwoToZeroAndTheTemperatureGeometrically() {
-        assertEquals(2, SearchSchedules.identityWeight(0), 0);
-        assertEquals(1, SearchSchedules.identityWeight(0.5), 1e-15);
-        assertEquals(0, SearchSchedules.identityWeight(1), 0);
-        assertEquals(0, SearchSchedules.identityWeight(1.5), 0, "stays 0 past the end");
+        assertEquals(2, SearchSchedules.identityWeight(2, 0), 0);
+        assertEquals(1, SearchSchedules.identityWeight(2, 0.5), 1e-15);
+        assertEquals(0, SearchSchedules.identityWeight(2, 1), 0);
+        assertEquals(0, SearchSchedules.identityWeight(2, 1.5), 0, "stays 0 past the end");
+        assertEquals(0, SearchSchedules.identityWeight(0, 0.3), 0, "the ablation: none");
         assertEquals(5, SearchSchedules.temperature(5, 0.05, 0), 1e-12);
         assertEquals(0.5, SearchSchedules.temperature(5, 0.05, 0.5), 1e-12);
         assertEquals(0.05, SearchSchedules.temperature(5, 0.05, 1), 1e-12);

@@ -124,6 +124,16 @@ public final class SupernetSearchJob extends SparkJob {
                     + " 5e-4 is for its thousands of ImageNet steps per epoch).")
     double lambdaLr;
 
+    @Option(names = "--lambda-gain", defaultValue = "0", paramLabel = "K",
+            description = "lightnas: proportional part of λ, λ = λ_I + K·(LAT/T − 1) with λ_I the gradient ascent's"
+                    + " sum, which damps the swing around T (default: ${DEFAULT-VALUE}, the thesis' pure ascent).")
+    double lambdaGain;
+
+    @Option(names = "--identity-weight", defaultValue = "2", paramLabel = "PHI",
+            description = "surgenas: weight φ of the identity mapping beside every operator at the start, decaying"
+                    + " linearly to 0 (default: ${DEFAULT-VALUE}, the thesis'; 0 is the ablation without it).")
+    double identityWeight;
+
     @Option(names = "--temperature", split = ",", paramLabel = "START,END",
             description = "Gumbel temperature, decayed geometrically (default: 5,0.2 for lightnas and fixed-lambda,"
                     + " 1,0.2 for surgenas).")
@@ -190,8 +200,18 @@ public final class SupernetSearchJob extends SparkJob {
         if (!(weightLr > 0) || !(alphaLr > 0) || !(lambdaLr >= 0)) {
             throw new IllegalArgumentException("--weight-lr and --alpha-lr must be positive, --lambda-lr not negative");
         }
+        if (!(lambdaGain >= 0)) {
+            throw new IllegalArgumentException("--lambda-gain must be 0 or more, got " + lambdaGain);
+        }
         if (searchMethod != SupernetSearch.Method.LIGHTNAS) {
             lambdaLr = 0; // only LightNAS learns λ
+            lambdaGain = 0;
+        }
+        if (!(identityWeight >= 0)) {
+            throw new IllegalArgumentException("--identity-weight must be 0 or more, got " + identityWeight);
+        }
+        if (searchMethod != SupernetSearch.Method.SURGENAS) {
+            identityWeight = 0; // only SurgeNAS has the identity mapping
         }
         inputSize = inputSize == 0 ? searchSpace.defaultInputSize() : inputSize;
         Datasets.Splits splits;
@@ -282,7 +302,11 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("weight-lr", Double.toString(weightLr));
         d.put("alpha-lr", Double.toString(alphaLr));
         d.put("lambda-lr", Double.toString(lambdaLr));
+        d.put("lambda-gain", Double.toString(lambdaGain));
         d.put("temperature", temperature.get(0) + "," + temperature.get(1));
+        if (searchMethod == SupernetSearch.Method.SURGENAS) {
+            d.put("identity-weight", Double.toString(identityWeight));
+        }
         return d.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
 
@@ -315,7 +339,7 @@ public final class SupernetSearchJob extends SparkJob {
             SupernetSearchFn.Sweep sweep = new SupernetSearchFn.Sweep(space, predictor.getAs("predictor_id"),
                     predictor.getAs("path"), definition, dataset, trainImages, validationImages, inputSize,
                     new SupernetSearchFn.SearchSettings(epochs, warmupEpochs, batch, weightLr, alphaLr, lambdaLr,
-                            temperature.get(0), temperature.get(1)),
+                            lambdaGain, identityWeight, temperature.get(0), temperature.get(1)),
                     root, stopAfterEpoch, runId);
             LongAccumulator done = spark.sparkContext().longAccumulator("supernet-search");
             try (Progress progress = Progress.start("supernet-search", pending.size(), "searches", done::value, err)) {
