@@ -194,9 +194,8 @@ public final class SupernetSearch {
                             progress);
                     SplittableRandom rng = Seeds.forItem(seed, global);
                     boolean warmup = epoch <= settings.warmupEpochs();
-                    int warmupSteps = settings.warmupEpochs() * steps;
-                    double sharpness = 1 / SearchSchedules.temperature(1, settings.samplingTemperatureEnd(),
-                            (global - warmupSteps) / (double) Math.max(1, total - warmupSteps));
+                    double sharpness = SearchSchedules.samplingSharpness(settings.samplingTemperatureEnd(), global,
+                            settings.warmupEpochs() * steps, total);
                     // the scope closes what the step made on long-lived managers too: arrays derived
                     // from α, the gradients' wrappers and the SGD deltas of the weights (about one
                     // supernet's size a step, 23 GB by epoch 14 before it was there)

@@ -1,5 +1,6 @@
 package io.nasspark.search.differentiable;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,24 @@ class MbConvSupernetTest {
                     assertEquals(fromNetwork[i], fromSupernet[i], 1e-5, TINY.format(c) + " output " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void theMultiPathSupernetIsTheWeightedSumOfEveryOperatorAndAOneHotWeightingIsThatPath() {
+        Engine.getEngine("PyTorch");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MbConvSupernet supernet = initialised(m, 2);
+            NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+            ParameterStore store = new ParameterStore(m, false);
+            NDArray p = path(m, new int[] {2, 6, 0, 4});
+            float[] single = supernet.forward(store, x, p, 0, false).toFloatArray();
+            float[] all = supernet.forwardAllPaths(store, x, p, false).toFloatArray();
+            assertArrayEquals(single, all, 1e-5f, "a one-hot weighting runs that path");
+            NDArray uniform = m.ones(p.getShape()).div(supernet.operators());
+            float[] mixed = supernet.forwardAllPaths(store, x, uniform, false).toFloatArray();
+            assertTrue(java.util.stream.IntStream.range(0, mixed.length).anyMatch(i -> Math.abs(mixed[i] - single[i]) > 1e-3),
+                    "every operator contributes under a uniform weighting");
         }
     }
 
