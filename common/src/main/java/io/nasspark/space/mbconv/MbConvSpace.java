@@ -41,6 +41,8 @@ public final class MbConvSpace extends GeneSpace {
     private final MbConvLayout layout;
     private final int layers;
     private final boolean withScales;
+    /** LightNets++: the operators every drawn candidate keeps, or null when they are searched. */
+    private final MbConvOp[] fixedOps;
 
     /**
      * @param name the space's name in tables
@@ -48,6 +50,10 @@ public final class MbConvSpace extends GeneSpace {
      * @param withScales whether sampling and mutation also search the channel scales
      */
     public MbConvSpace(String name, MbConvLayout layout, boolean withScales) {
+        this(name, layout, withScales, null);
+    }
+
+    private MbConvSpace(String name, MbConvLayout layout, boolean withScales, MbConvOp[] fixedOps) {
         super(arities(layout.searchableLayers()),
                 defaults(layout.searchableLayers()),
                 searched(layout.searchableLayers(), withScales));
@@ -55,6 +61,21 @@ public final class MbConvSpace extends GeneSpace {
         this.layout = layout;
         this.layers = layout.searchableLayers();
         this.withScales = withScales;
+        this.fixedOps = fixedOps;
+    }
+
+    /**
+     * LightNets++ (§4.3.5): the channel scales of this space around the operators of {@code found},
+     * which every candidate drawn, mutated or crossed keeps. Candidates, ids and encodings are
+     * those of this space with scales, so its latency predictors (fit with scales) apply.
+     */
+    public MbConvSpace channelsOf(Candidate found) {
+        check(found);
+        MbConvOp[] ops = new MbConvOp[layers];
+        for (int l = 0; l < layers; l++) {
+            ops[l] = op(found, l);
+        }
+        return new MbConvSpace(name, layout, true, ops);
     }
 
     /** {@code mbconv}: Table 3.1 at 224 px, 1000 classes. */
@@ -115,6 +136,9 @@ public final class MbConvSpace extends GeneSpace {
     @Override
     protected Candidate normalize(int[] genes) {
         for (int l = 0; l < layers; l++) {
+            if (fixedOps != null) {
+                genes[l] = fixedOps[l].ordinal();
+            }
             if (genes[l] == MbConvOp.SKIP.ordinal()) {
                 genes[layers + l] = UNIT_SCALE;
             }

@@ -93,4 +93,30 @@ class MbConvSpaceTest {
         assertEquals(21 * 7, plain.oneHot(c).length);
         assertEquals(42 * 7, MbConvSpace.imagenet(true).oneHot(c).length);
     }
+
+    @Test
+    void lightNetsPlusPlusSearchesOnlyTheChannelScalesOfAFoundNetwork() {
+        MbConvSpace scaled = MbConvSpace.mini(true);
+        Candidate found = scaled.parse("MBK5E6-Skip-MBK3E3-MBK7E6-MBK3E6-Skip-MBK5E3-MBK3E3");
+        MbConvSpace channels = scaled.channelsOf(found);
+        SplittableRandom rng = new SplittableRandom(3);
+        java.util.Set<String> scalings = new java.util.HashSet<>();
+        Candidate previous = channels.sample(rng);
+        for (int i = 0; i < 200; i++) {
+            Candidate c = i % 3 == 0 ? channels.sample(rng)
+                    : i % 3 == 1 ? channels.mutate(previous, 0.3, rng) : channels.crossover(previous, channels.sample(rng), rng);
+            for (int l = 0; l < channels.layers(); l++) {
+                assertEquals(scaled.op(found, l), channels.op(c, l), "operators stay as found");
+                if (scaled.op(found, l) == MbConvOp.SKIP) {
+                    assertEquals(1.0, channels.scale(c, l), 0, "a skip has no width");
+                }
+            }
+            // an ordinary candidate of the space with scales: same id, encoding and one-hot width
+            assertEquals(scaled.id(scaled.parse(channels.format(c))), channels.id(c));
+            assertEquals(scaled.oneHot(c).length, channels.oneHot(c).length);
+            scalings.add(channels.format(c));
+            previous = c;
+        }
+        assertTrue(scalings.size() > 100, "the scales vary: " + scalings.size());
+    }
 }

@@ -25,17 +25,20 @@ final class PredictFn implements MapPartitionsFunction<Row, Row> {
     private final String predictorId;
     private final String target;
     private final String path;
+    /** Whether the predictor reads channel scales: the space encodes them then. */
+    private final boolean channelScales;
     private final Broadcast<Predictor> shipped;
     private final int batchSize;
     private final String runId;
     private final Timestamp createdAt;
     private final LongAccumulator done;
 
-    PredictFn(String predictorId, String target, String path, Broadcast<Predictor> shipped, int batchSize,
-            String runId, Timestamp createdAt, LongAccumulator done) {
+    PredictFn(String predictorId, String target, String path, boolean channelScales, Broadcast<Predictor> shipped,
+            int batchSize, String runId, Timestamp createdAt, LongAccumulator done) {
         this.predictorId = predictorId;
         this.target = target;
         this.path = path;
+        this.channelScales = channelScales;
         this.shipped = shipped;
         this.batchSize = batchSize;
         this.runId = runId;
@@ -70,7 +73,7 @@ final class PredictFn implements MapPartitionsFunction<Row, Row> {
         while (candidates.hasNext() && rows.size() < batchSize) {
             rows.add(candidates.next());
         }
-        SearchSpace space = SearchSpaces.byName(rows.get(0).getAs("space"));
+        SearchSpace space = SearchSpaces.byName(rows.get(0).getAs("space"), channelScales);
         List<Candidate> batch = rows.stream().map(r -> space.parse(r.<String>getAs("arch"))).toList();
         double[] predicted = predictor.predict(space, batch);
         List<Row> out = new ArrayList<>(rows.size());

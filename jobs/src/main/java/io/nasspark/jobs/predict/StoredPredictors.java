@@ -68,7 +68,8 @@ public final class StoredPredictors {
                 ? spark.sparkContext().broadcast(load(predictor), scala.reflect.ClassTag$.MODULE$.apply(Predictor.class))
                 : null;
         PredictFn fn = new PredictFn(predictor.getAs("predictor_id"), predictor.getAs("target"),
-                predictor.getAs("path"), shipped, batchSize, runId, Timestamp.from(Instant.now()), done);
+                predictor.getAs("path"), readsChannelScales(predictor), shipped, batchSize, runId,
+                Timestamp.from(Instant.now()), done);
         return candidates.mapPartitions(fn, Encoders.row(Tables.PREDICTIONS.schema()));
     }
 
@@ -108,6 +109,23 @@ public final class StoredPredictors {
     }
 
     /** The predictor itself, loaded once per JVM (gbt models need the driver's session). */
+    /**
+     * Whether {@code predictor} reads the per-layer channel scales of an MBConv space (fit by
+     * {@code train-predictor --channel-scales}); others read the operators only.
+     */
+    public static boolean readsChannelScales(Row predictor) {
+        String split = predictor.getAs("split");
+        return split != null && split.contains(CHANNEL_SCALES);
+    }
+
+    /** What {@code split} says of a predictor fit with channel scales. */
+    static final String CHANNEL_SCALES = "channel-scales";
+
+    /** The space as {@code predictor} encodes its candidates. */
+    public static SearchSpace space(Row predictor) {
+        return SearchSpaces.byName(predictor.getAs("space"), readsChannelScales(predictor));
+    }
+
     public static Predictor load(Row predictor) {
         return StoredPredictor.load(Path.of(predictor.<String>getAs("path")));
     }

@@ -67,6 +67,11 @@ public final class TrainPredictorJob extends SparkJob {
                     + " which interference disturbs least (default: ${DEFAULT-VALUE}).")
     String statistic;
 
+    @Option(names = "--channel-scales",
+            description = "MBConv spaces: read each layer's channel scale besides its operator (for candidates"
+                    + " sampled with --channel-scales, and LightNets++'s evolve --channels-of).")
+    boolean channelScales;
+
     @Option(names = "--group", split = ",", paramLabel = "KEY=VALUE",
             description = "Only the groups with these values (keys: space, device, protocol, task, recipe,"
                     + " input_size, classes).")
@@ -142,7 +147,7 @@ public final class TrainPredictorJob extends SparkJob {
     private Trained trainOne(SparkSession spark, Row group, List<Row> members, String runId) {
         int n = rows.groupColumns().size();
         String label = groupLabel(group);
-        SearchSpace space = SearchSpaces.byName(group.getString(0));
+        SearchSpace space = SearchSpaces.byName(group.getString(0), channelScales);
         List<Row> ordered = new ArrayList<>(members);
         // The split depends on the ids and the seed only: the same rows split the same way anywhere.
         ordered.sort(Comparator.comparing(r -> Hashing.id128(r.getString(n), Long.toString(seed))));
@@ -157,7 +162,8 @@ public final class TrainPredictorJob extends SparkJob {
         }
         // The median is the default and stays out of the split, so earlier predictors keep their ids.
         String split = (trainSize != null ? "train-size=" + train : "train-fraction=" + trainFraction)
-                + (statistic.equals("median") ? "" : ",statistic=" + statistic);
+                + (statistic.equals("median") ? "" : ",statistic=" + statistic)
+                + (channelScales ? "," + StoredPredictors.CHANNEL_SCALES : "");
         String predictorId = Hashing.id128("predictor", target, model, label, split, Long.toString(seed));
         List<Candidate> xs = new ArrayList<>(total);
         double[] ys = new double[total];

@@ -26,6 +26,7 @@ import io.nasspark.search.Strategies;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
+import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.train.TrainingRecipe;
 import io.nasspark.util.Seeds;
 import java.nio.file.Files;
@@ -117,6 +118,12 @@ public final class EvolveJob extends SparkJob {
             description = "Latency of --max-latency-ms and --objective2 latency: predicted by this stored predictor.")
     String latencyPredictor;
 
+    @Option(names = "--channels-of", paramLabel = "ARCH",
+            description = "LightNets++ (thesis §4.3.5): search only the per-layer channel scales of this MBConv"
+                    + " network (say a supernet-search's derived one), its operators kept; a latency predictor must"
+                    + " read scales (train-predictor --channel-scales).")
+    String channelsOf;
+
     @Option(names = "--objective2", paramLabel = "flops|params|latency",
             description = "nsga2: a second objective, minimised beside the fitness.")
     String objective2;
@@ -175,6 +182,16 @@ public final class EvolveJob extends SparkJob {
     @Override
     protected void validate() {
         searchSpace = SearchSpaces.byName(space);
+        if (channelsOf != null) {
+            if (!(SearchSpaces.byName(space, true) instanceof MbConvSpace scaled)) {
+                throw new IllegalArgumentException("--channels-of needs an MBConv space, got " + space);
+            }
+            try {
+                searchSpace = scaled.channelsOf(scaled.parse(channelsOf));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--channels-of " + channelsOf + ": " + e.getMessage(), e);
+            }
+        }
         search = Strategies.byName(strategy, population, keep, rate, tournament);
         for (String source : fitnessSources()) {
             if (!source.equals("accuracy") && !source.matches("proxy:(bte|tse|jacov)") && !source.matches(
@@ -244,6 +261,9 @@ public final class EvolveJob extends SparkJob {
             d.put("latency-protocol", latencyProtocol); // only when given: earlier searches keep their definition
         }
         d.put("latency-predictor", String.valueOf(latencyPredictor));
+        if (channelsOf != null) {
+            d.put("channels-of", channelsOf); // only when given: earlier searches keep their definition
+        }
         d.put("objective2", String.valueOf(objective2));
         d.put("population", Integer.toString(population));
         d.put("generations", Integer.toString(generations));
@@ -354,6 +374,13 @@ public final class EvolveJob extends SparkJob {
             if (!p.<String>getAs("target").equals("latency") || !p.<String>getAs("space").equals(space)) {
                 throw new IllegalArgumentException("--latency-predictor " + latencyPredictor + " predicts "
                         + p.getAs("target") + " of " + p.getAs("space") + ", not latency of " + space);
+            }
+            boolean scales = searchSpace instanceof MbConvSpace m && m.withScales();
+            if (StoredPredictors.readsChannelScales(p) != scales) {
+                throw new IllegalArgumentException("--latency-predictor " + latencyPredictor + (scales
+                        ? " reads no channel scales, which --channels-of searches; fit one with train-predictor"
+                                + " --channel-scales"
+                        : " reads channel scales, which this search keeps at 1; use one fit without --channel-scales"));
             }
             return LatencyLookup.predicted(StoredPredictors.load(p), searchSpace);
         }

@@ -249,6 +249,10 @@ public final class SupernetSearchJob extends SparkJob {
             throw new IllegalArgumentException("predictor " + id + " is for space " + predictor.getAs("space")
                     + ", not for " + space);
         }
+        if (StoredPredictors.readsChannelScales(predictor)) {
+            throw new IllegalArgumentException("predictor " + id + " reads channel scales, which the supernet keeps at"
+                    + " 1; use one fit without --channel-scales");
+        }
         latencyInputSize = groupValue(predictor.getAs("grp"), "input_size", inputSize);
         Predictor p = StoredPredictors.load(predictor);
         if (!(p instanceof DifferentiablePredictor)) {
