@@ -29,16 +29,6 @@ public final class SearchSchedules {
         return start * (1 - clamp(progress));
     }
 
-    /**
-     * 1/τ_s, the factor on α whose softmax paths are drawn from: 1 through the warm-up's {@code
-     * warmupSteps}, then rising geometrically to {@code 1/end} at the last of {@code totalSteps}
-     * (an annealing the thesis does not have; {@code end} 1 keeps its sampling from softmax(α)).
-     */
-    public static double samplingSharpness(double end, int step, int warmupSteps, int totalSteps) {
-        double progress = (step - warmupSteps) / (double) Math.max(1, totalSteps - 1 - warmupSteps);
-        return 1 / temperature(1, end, progress);
-    }
-
     private static double clamp(double progress) {
         if (Double.isNaN(progress)) {
             throw new IllegalArgumentException("progress is NaN");

@@ -75,10 +75,6 @@ public final class SupernetSearch {
      *     the identity mapping)
      * @param temperatureStart Gumbel temperature at the start (LightNAS: 5)
      * @param temperatureEnd at the end
-     * @param samplingTemperatureEnd LightNAS and fixed λ: paths are drawn from softmax(α/τ_s),
-     *     τ_s decaying geometrically from 1 after the warm-up to this; below 1, λ follows the
-     *     predicted latency of that distribution instead of the argmax's (1: the thesis, paths
-     *     from softmax(α) and λ on the argmax)
      * @param threads the engine's intra-op threads (a Spark task's cpus); at 1 a resumed search
      *     is bit for bit the uninterrupted one, with more oneDNN's reductions may differ in the
      *     last bits
@@ -86,12 +82,8 @@ public final class SupernetSearch {
     public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
             double alphaLearningRate, double lambdaLearningRate, double lambdaGain, double lambda,
             double identityWeight,
-            double temperatureStart, double temperatureEnd, double samplingTemperatureEnd, int threads) {
+            double temperatureStart, double temperatureEnd, int threads) {
         public Settings {
-            if (!(samplingTemperatureEnd > 0 && samplingTemperatureEnd <= 1)) {
-                throw new IllegalArgumentException("the sampling temperature's end must be in (0, 1], got "
-                        + samplingTemperatureEnd);
-            }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
@@ -194,8 +186,6 @@ public final class SupernetSearch {
                             progress);
                     SplittableRandom rng = Seeds.forItem(seed, global);
                     boolean warmup = epoch <= settings.warmupEpochs();
-                    double sharpness = SearchSchedules.samplingSharpness(settings.samplingTemperatureEnd(), global,
-                            settings.warmupEpochs() * steps, total);
                     // the scope closes what the step made on long-lived managers too: arrays derived
                     // from α, the gradients' wrappers and the SGD deltas of the weights (about one
                     // supernet's size a step, 23 GB by epoch 14 before it was there)
@@ -213,20 +203,18 @@ public final class SupernetSearch {
                             trainLoss = weightStep(store, alpha, x, y, tau, rng);
                             validationLoss = Double.NaN;
                         } else {
-                            NDArray logits = Scalars.times(alpha, sharpness);
-                            trainLoss = weightStep(store, logits, x, y, tau, rng);
+                            trainLoss = weightStep(store, alpha, x, y, tau, rng);
                             int v = s % Math.max(1, validation.size() / settings.batch());
                             NDArray vx = validation.images(step, validationOrder, v * settings.batch(),
                                     (v + 1) * settings.batch());
                             NDArray vy = validation.oneHot(step, validationOrder, v * settings.batch(),
                                     (v + 1) * settings.batch());
-                            validationLoss = alphaStep(store, logits, alpha, adam, vx, vy, tau, lambda.lambda(), rng);
+                            validationLoss = alphaStep(store, alpha, adam, vx, vy, tau, lambda.lambda(), rng);
                         }
                         JniUtils.setGradMode(false);
                         double predicted = predictedMs(alpha);
                         if (!warmup) {
-                            lambda = lambda.after(settings.samplingTemperatureEnd() < 1
-                                    ? expectedMs(alpha, sharpness) : predicted);
+                            lambda = lambda.after(predicted);
                         }
                         trace.add(new TraceRow(epoch, global, lambda.lambda(), tau, predicted, trainLoss,
                                 validationLoss, entropy(alpha), supernet.space().format(supernet.candidate(alpha))));
@@ -244,10 +232,10 @@ public final class SupernetSearch {
         }
     }
 
-    /** LightNAS's w step: one path drawn from the logits without letting the training loss reach α. */
-    private double weightStep(ParameterStore store, NDArray logits, NDArray x, NDArray y, double tau,
+    /** LightNAS's w step: one path drawn from α without letting the training loss reach α. */
+    private double weightStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau,
             SplittableRandom rng) {
-        NDArray path = GumbelPaths.singlePath(logits.stopGradient(), tau, rng);
+        NDArray path = GumbelPaths.singlePath(alpha.stopGradient(), tau, rng);
         NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
         backward(loss);
         updateWeights(settings.weightLearningRate());
@@ -255,9 +243,9 @@ public final class SupernetSearch {
     }
 
     /** LightNAS's α step on validation images, with the latency term; w's gradients are dropped. */
-    private double alphaStep(ParameterStore store, NDArray logits, NDArray alpha, AlphaAdam adam, NDArray x,
-            NDArray y, double tau, double lambda, SplittableRandom rng) {
-        NDArray path = GumbelPaths.singlePath(logits, tau, rng);
+    private double alphaStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau,
+            double lambda, SplittableRandom rng) {
+        NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
         NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
         // the latency term of the same binarized Gumbel path (Eq. 4.9): its gradient sharpens with
         // the temperature like the loss's; λ follows the architecture α derives (see run)
@@ -307,14 +295,6 @@ public final class SupernetSearch {
     /** {@code LAT(encoding)/T − 1}, differentiable in the encoding. */
     private NDArray latencyTerm(NDArray encoding) {
         return Scalars.dividedBy(latency.predict(encoding.reshape(1, -1)), targetMs).sub(1).sum();
-    }
-
-    /**
-     * The predicted latency of the paths' distribution, softmax(α·sharpness) fed to the predictor
-     * (exactly the expected latency for the lookup table, which is linear in it).
-     */
-    private double expectedMs(NDArray alpha, double sharpness) {
-        return latency.predict(Scalars.times(alpha, sharpness).softmax(-1).reshape(1, -1)).getFloat(0);
     }
 
     /** LAT(ᾱ): the predicted latency of the network α derives now. */

@@ -105,28 +105,6 @@ class DifferentiableSearchTest {
     }
 
     @Test
-    void theSamplingSharpensFromOneAfterTheWarmUpToOneOverItsEndAndPathsFollowTheArgmax() {
-        assertEquals(1, SearchSchedules.samplingSharpness(0.05, 10, 20, 100), 0, "in the warm-up");
-        assertEquals(1, SearchSchedules.samplingSharpness(0.05, 20, 20, 100), 1e-12, "its end");
-        assertEquals(20, SearchSchedules.samplingSharpness(0.05, 99, 20, 100), 1e-9, "the last step");
-        assertEquals(1, SearchSchedules.samplingSharpness(1, 99, 20, 100), 0, "end 1: the thesis' sampling");
-        Engine.getEngine("PyTorch");
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray alpha = m.create(new float[] {0.3f, 0f, -0.2f, 0.1f}, new Shape(1, 4));
-            SplittableRandom rng = new SplittableRandom(5);
-            int plain = 0;
-            int sharp = 0;
-            for (int i = 0; i < 2000; i++) {
-                plain += GumbelPaths.picks(GumbelPaths.singlePath(alpha, 1, rng))[0] == 0 ? 1 : 0;
-                sharp += GumbelPaths.picks(GumbelPaths.singlePath(alpha.mul(20), 1, rng))[0] == 0 ? 1 : 0;
-            }
-            // softmax(α) gives the argmax 0.32 of the draws; softmax(20·α) 0.98
-            assertEquals(0.32, plain / 2000.0, 0.04);
-            assertTrue(sharp / 2000.0 > 0.95, "sharpened: " + sharp);
-        }
-    }
-
-    @Test
     void theProportionalPartFollowsTheLatestExcessWhileTheSumKeepsTheAscent() {
         LatencyTradeOff t = new LatencyTradeOff(0, 0, 0.01, 0.1, 10).after(12).after(12);
         assertEquals(2 * 0.01 * 0.2 + 0.1 * 0.2, t.lambda(), 1e-15);

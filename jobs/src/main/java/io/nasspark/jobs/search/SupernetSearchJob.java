@@ -139,13 +139,6 @@ public final class SupernetSearchJob extends SparkJob {
                     + " 1,0.2 for surgenas).")
     List<Double> temperature;
 
-    @Option(names = "--sampling-temperature", defaultValue = "1", paramLabel = "END",
-            description = "lightnas and fixed-lambda: paths are drawn from softmax(α/τ_s), τ_s decaying from 1 after the"
-                    + " warm-up to END; below 1, λ follows the predicted latency of that distribution, which the"
-                    + " argmax approaches as it sharpens (default: ${DEFAULT-VALUE}, the thesis: paths from"
-                    + " softmax(α), λ on the argmax).")
-    double samplingTemperature;
-
     @Option(names = "--retry-failed", description = "Run again the searches stored with status failed.")
     boolean retryFailed;
 
@@ -213,9 +206,6 @@ public final class SupernetSearchJob extends SparkJob {
         if (searchMethod != SupernetSearch.Method.LIGHTNAS) {
             lambdaLr = 0; // only LightNAS learns λ
             lambdaGain = 0;
-        }
-        if (!(samplingTemperature > 0 && samplingTemperature <= 1)) {
-            throw new IllegalArgumentException("--sampling-temperature must be in (0, 1], got " + samplingTemperature);
         }
         if (!(identityWeight >= 0)) {
             throw new IllegalArgumentException("--identity-weight must be 0 or more, got " + identityWeight);
@@ -318,9 +308,6 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("lambda-lr", Double.toString(lambdaLr));
         d.put("lambda-gain", Double.toString(lambdaGain));
         d.put("temperature", temperature.get(0) + "," + temperature.get(1));
-        if (searchMethod != SupernetSearch.Method.SURGENAS) {
-            d.put("sampling-temperature", Double.toString(samplingTemperature));
-        }
         if (searchMethod == SupernetSearch.Method.SURGENAS) {
             d.put("identity-weight", Double.toString(identityWeight));
         }
@@ -356,7 +343,7 @@ public final class SupernetSearchJob extends SparkJob {
             SupernetSearchFn.Sweep sweep = new SupernetSearchFn.Sweep(space, predictor.getAs("predictor_id"),
                     predictor.getAs("path"), definition, dataset, trainImages, validationImages, inputSize,
                     new SupernetSearchFn.SearchSettings(epochs, warmupEpochs, batch, weightLr, alphaLr, lambdaLr,
-                            lambdaGain, identityWeight, temperature.get(0), temperature.get(1), samplingTemperature),
+                            lambdaGain, identityWeight, temperature.get(0), temperature.get(1)),
                     root, stopAfterEpoch, runId);
             LongAccumulator done = spark.sparkContext().longAccumulator("supernet-search");
             try (Progress progress = Progress.start("supernet-search", pending.size(), "searches", done::value, err)) {
