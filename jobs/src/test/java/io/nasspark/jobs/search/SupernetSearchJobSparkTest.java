@@ -121,6 +121,40 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
     }
 
     @Test
+    void lightNetsPlusPlusScalesOnlyTheChannelsOfAFoundNetworkUnderItsLatencyBound() {
+        assertEquals(0, nas("sample --space mbconv-mini --channel-scales --count 40 --seed 2").code());
+        assertEquals(0, nas("measure-latency --space mbconv-mini --repeats 10 --warmup 3").code());
+        assertEquals(0, nas("train-predictor --target latency --model lut --channel-scales --train-fraction 0.8").code());
+        Row lutRow = spark.sql("SELECT * FROM " + table("predictors") + " WHERE model = 'lut'").first();
+        assertTrue(StoredPredictors.readsChannelScales(lutRow), lutRow.<String>getAs("split"));
+        String lut = lutRow.getAs("predictor_id");
+        String found = "MBK5E6-Skip-MBK3E3-MBK7E6-MBK3E6-Skip-MBK5E3-MBK3E3";
+        var scaled = (io.nasspark.space.mbconv.MbConvSpace) SearchSpaces.byName("mbconv-mini", true);
+        var channels = scaled.channelsOf(scaled.parse(found));
+        double bound = 1.1 * StoredPredictors.load(lutRow).predict(channels, List.of(scaled.parse(found)))[0];
+        String search = String.format(Locale.ROOT, "evolve --space mbconv-mini --channels-of %s --fitness proxy:jacov"
+                + " --latency-predictor %s --max-latency-ms %.4f --population 4 --generations 2", found, lut, bound);
+        assertEquals(0, nas(search + " --search-id lightnets-pp").code());
+        List<Row> rows = spark.sql("SELECT arch, latency_ms FROM " + table("search_generations")
+                + " WHERE search_id = 'lightnets-pp'").collectAsList();
+        assertTrue(rows.size() >= 8, "two generations of four: " + rows.size());
+        for (Row r : rows) {
+            var c = scaled.parse(r.getString(0));
+            for (int l = 0; l < scaled.layers(); l++) {
+                assertEquals(scaled.op(scaled.parse(found), l), scaled.op(c, l), "operators as found: " + r);
+            }
+            assertTrue(r.getDouble(1) <= bound, "under the bound: " + r);
+        }
+        assertTrue(rows.stream().anyMatch(r -> r.getString(0).contains("x")), "some channels scaled: " + rows);
+
+        CliRun opsOnly = nas(search.replace(lut, mlp) + " --search-id lightnets-pp-mlp");
+        assertEquals(2, opsOnly.code(), opsOnly.err());
+        assertTrue(opsOnly.err().contains("reads no channel scales, which --channels-of searches"), opsOnly.err());
+        assertBad("supernet-search --method lightnas --latency-predictor " + lut + " --targets-ms " + targets() + SWEEP,
+                "reads channel scales, which the supernet keeps at 1");
+    }
+
+    @Test
     void badInputIsRefusedWithOneLineAndNothingWritten() {
         long before = rows("supernet_searches");
         assertBad("supernet-search --method lightnas --latency-predictor " + mlp + " --targets-ms 1000" + SWEEP,
