@@ -37,14 +37,15 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li><b>LightNAS</b>: each step, w takes an SGD step on a training batch through one Gumbel
- *       path, then α takes one on a validation batch through another, minimising
+ *       path, then α takes an Adam step on a validation batch through another, minimising
  *       {@code L_val + λ·(LAT(ᾱ)/T − 1)} with ᾱ that binarized path (straight-through) fed to
  *       the latency predictor; λ starts at 0 and follows gradient ascent (Eq. 4.11) on the
- *       latency of the architecture α derives.
+ *       latency of the architecture α derives (plus an optional proportional part,
+ *       {@link LatencyTradeOff}).
  *   <li><b>fixed-λ</b>: the same with λ held at its start.
  *   <li><b>SurgeNAS</b>: one-level: each step draws |O| ordered paths without replacement
  *       (Algorithm 1) on the same training batch, each with the identity mapping φ·x (Eq. 3.10,
- *       φ from 2 to 0), accumulates the gradients of {@code L + β·LAT(path)/T} for w and α over
+ *       φ from 2 to 0), each path's activations freed after its backward, accumulates the gradients of {@code L + β·LAT(path)/T} for w and α over
  *       the paths, and updates both once. The thesis leaves the latency term's form open for
  *       SurgeNAS ("loss + β·LAT"); dividing by T makes β unit-free like LightNAS's λ.
  * </ul>
