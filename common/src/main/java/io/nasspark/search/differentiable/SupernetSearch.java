@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li><b>LightNAS</b>: each step, w takes an SGD step on a training batch through one Gumbel
- *       path, then α takes an Adam step on a validation batch through another, minimising
+ *       path, then α takes a step on a validation batch through another, minimising
  *       {@code L_val + λ·(LAT(ᾱ)/T − 1)} with ᾱ that binarized path (straight-through) fed to
  *       the latency predictor; λ starts at 0 and follows gradient ascent (Eq. 4.11) on the
  *       latency of the architecture α derives (plus an optional proportional part,
@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  *       SurgeNAS ("loss + β·LAT"); dividing by T makes β unit-free like LightNAS's λ.
  * </ul>
  *
- * Plain SGD for w, Adam for α (its moments in the checkpoint), Gumbel noise from a generator
+ * Plain SGD for w, SGD or Adam for α (Adam's moments in the checkpoint), Gumbel noise from a generator
  * per step and a fixed batch order, so a search resumed from an epoch's checkpoint continues
  * exactly as the uninterrupted one. In the first {@link Settings#warmupEpochs} only w learns.
  */
@@ -58,6 +58,9 @@ public final class SupernetSearch {
 
     /** The three searches. */
     public enum Method { LIGHTNAS, FIXED_LAMBDA, SURGENAS }
+
+    /** How α learns: plain SGD, or Adam as in the thesis ({@link AlphaAdam}). */
+    public enum AlphaOptimizer { SGD, ADAM }
 
     /**
      * How to search.
@@ -67,8 +70,9 @@ public final class SupernetSearch {
      *     thesis' architecture search warm-up: 10 of 90 epochs for LightNAS, 25 of 75 for SurgeNAS)
      * @param batch images per step
      * @param weightLearningRate SGD step of w
-     * @param alphaLearningRate Adam's step of α (the thesis: 1e-3 for LightNAS, 7.5e-4 for SurgeNAS,
-     *     over far more steps than a search here takes)
+     * @param alphaOptimizer how α learns
+     * @param alphaLearningRate α's step (the thesis, with Adam: 1e-3 for LightNAS, 7.5e-4 for
+     *     SurgeNAS, over far more steps than a search here takes)
      * @param lambdaLearningRate η_λ of LightNAS (5e-4 in the thesis)
      * @param lambdaGain the proportional part of LightNAS's λ ({@link LatencyTradeOff}; 0: the thesis)
      * @param lambda λ's start (LightNAS: 0; fixed-λ: the λ; SurgeNAS: β)
@@ -81,7 +85,7 @@ public final class SupernetSearch {
      *     last bits
      */
     public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
-            double alphaLearningRate, double lambdaLearningRate, double lambdaGain, double lambda,
+            AlphaOptimizer alphaOptimizer, double alphaLearningRate, double lambdaLearningRate, double lambdaGain, double lambda,
             double identityWeight,
             double temperatureStart, double temperatureEnd, int threads) {
         public Settings {
@@ -332,7 +336,11 @@ public final class SupernetSearch {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            adam.step(alpha, settings.alphaLearningRate());
+            if (settings.alphaOptimizer() == AlphaOptimizer.ADAM) {
+                adam.step(alpha, settings.alphaLearningRate());
+            } else {
+                step(alpha, settings.alphaLearningRate());
+            }
         } finally {
             JniUtils.setGradMode(grad);
         }
