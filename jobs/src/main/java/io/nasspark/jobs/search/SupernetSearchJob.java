@@ -315,10 +315,8 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("warmup-epochs", Integer.toString(warmupEpochs));
         d.put("batch", Integer.toString(batch));
         d.put("weight-lr", Double.toString(weightLr));
+        d.put("alpha-optimizer", alphaOptimizer);
         d.put("alpha-lr", Double.toString(alphaLr));
-        if (alphaOptimizer.equals("adam")) {
-            d.put("alpha-optimizer", alphaOptimizer); // only when not the default
-        }
         d.put("lambda-lr", Double.toString(lambdaLr));
         d.put("lambda-gain", Double.toString(lambdaGain));
         d.put("temperature", temperature.get(0) + "," + temperature.get(1));
