@@ -13,20 +13,22 @@ import java.nio.file.Path;
 public final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
+    /** Writing 5 here sets the peak (VmHWM) back to the current resident size. */
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
     private ProcessMemory() {}
 
     /** Whether this system has the counters (Linux 4.0 or later). */
     public static boolean available() {
-        return Files.isReadable(STATUS) && Files.isWritable(Path.of("/proc/self/clear_refs"));
+        return Files.isReadable(STATUS) && Files.isWritable(CLEAR_REFS);
     }
 
     /** Sets the peak back to the current resident size. */
     public static void resetPeak() {
         try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            Files.writeString(CLEAR_REFS, "5");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot reset the peak resident size in /proc/self/clear_refs", e);
+            throw new UncheckedIOException("cannot reset the peak resident size in " + CLEAR_REFS, e);
         }
     }
 

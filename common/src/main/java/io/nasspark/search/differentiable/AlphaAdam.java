@@ -11,10 +11,10 @@ import java.nio.FloatBuffer;
  * Adam on the architecture parameters α, as the thesis trains them (LightNAS: rate 1e-3, weight
  * decay 1e-3; SurgeNAS: 7.5e-4), with its moments kept so a checkpoint can carry them.
  *
- * <p>Why not plain SGD: α's gradient from a proxy task's validation loss is small and noisy, so
- * under SGD α barely leaves zero and the argmax stays a coin toss the latency term flips in
- * bursts; Adam's normalised step moves every entry at about the rate per step whatever the
- * gradient's scale, so α becomes decisive within a search of a few hundred steps.
+ * <p>Adam's normalised step moves every entry at about the rate per step whatever the
+ * gradient's scale, where SGD on a proxy's small, noisy gradient leaves α near zero. On the short
+ * 16 px searches measured here neither made α decisive, and SGD ended nearer the target, so SGD
+ * is the job's default (docs/differentiable-search.md).
  */
 final class AlphaAdam {
 
@@ -47,28 +47,31 @@ final class AlphaAdam {
         g.subi(g);
     }
 
-    /** Steps taken so far. */
-    int steps() {
-        return steps;
-    }
-
     void save(DataOutputStream out) throws IOException {
         out.writeInt(steps);
-        for (NDArray a : new NDArray[] {mean, square}) {
-            for (float v : a.toFloatArray()) {
-                out.writeFloat(v);
-            }
-        }
+        writeFloats(out, mean);
+        writeFloats(out, square);
     }
 
     void load(DataInputStream in) throws IOException {
         steps = in.readInt();
-        for (NDArray a : new NDArray[] {mean, square}) {
-            float[] values = new float[Math.toIntExact(a.size())];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = in.readFloat();
-            }
-            a.set(FloatBuffer.wrap(values));
+        readFloats(in, mean);
+        readFloats(in, square);
+    }
+
+    /** {@code a}'s values, in order, as big-endian floats: the checkpoint's binary arrays. */
+    static void writeFloats(DataOutputStream out, NDArray a) throws IOException {
+        for (float v : a.toFloatArray()) {
+            out.writeFloat(v);
         }
+    }
+
+    /** Reads {@code a}'s size of floats written by {@link #writeFloats} into {@code a}. */
+    static void readFloats(DataInputStream in, NDArray a) throws IOException {
+        float[] values = new float[Math.toIntExact(a.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readFloat();
+        }
+        a.set(FloatBuffer.wrap(values));
     }
 }

@@ -45,13 +45,13 @@ import java.util.function.Consumer;
  *   <li><b>fixed-λ</b>: the same with λ held at its start.
  *   <li><b>SurgeNAS</b>: one-level: each step draws |O| ordered paths without replacement
  *       (Algorithm 1) on the same training batch, each with the identity mapping φ·x (Eq. 3.10,
- *       φ from 2 to 0), each path's activations freed after its backward, accumulates the gradients of {@code L + β·LAT(path)/T} for w and α over
- *       the paths, and updates both once. The thesis leaves the latency term's form open for
+ *       φ from 2 to 0), each path's activations freed after its backward, accumulates the
+ *       gradients of {@code L + β·LAT(path)/T} for w and α over the paths, and updates both once. The thesis leaves the latency term's form open for
  *       SurgeNAS ("loss + β·LAT"); dividing by T makes β unit-free like LightNAS's λ.
  * </ul>
  *
- * Plain SGD for w, SGD or Adam for α (Adam's moments in the checkpoint), Gumbel noise from a generator
- * per step and a fixed batch order, so a search resumed from an epoch's checkpoint continues
+ * Plain SGD for w, SGD or Adam for α (Adam's moments in the checkpoint), Gumbel noise from a
+ * generator per step and a fixed batch order, so a search resumed from an epoch's checkpoint continues
  * exactly as the uninterrupted one. In the first {@link Settings#warmupEpochs} only w learns.
  */
 public final class SupernetSearch {
@@ -85,9 +85,8 @@ public final class SupernetSearch {
      *     last bits
      */
     public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
-            AlphaOptimizer alphaOptimizer, double alphaLearningRate, double lambdaLearningRate, double lambdaGain, double lambda,
-            double identityWeight,
-            double temperatureStart, double temperatureEnd, int threads) {
+            AlphaOptimizer alphaOptimizer, double alphaLearningRate, double lambdaLearningRate, double lambdaGain,
+            double lambda, double identityWeight, double temperatureStart, double temperatureEnd, int threads) {
         public Settings {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -265,8 +264,8 @@ public final class SupernetSearch {
      * SurgeNAS: |O| ordered paths on one batch, gradients summed, then w and α step together (w
      * alone in the warm-up, {@code adam} null).
      */
-    private double oneLevelStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau, double progress,
-            double beta, SplittableRandom rng) {
+    private double oneLevelStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau,
+            double progress, double beta, SplittableRandom rng) {
         double phi = SearchSchedules.identityWeight(settings.identityWeight(), progress);
         double sum = 0;
         List<NDArray> paths = GumbelPaths.orderedPaths(alpha, tau, rng);
@@ -400,9 +399,7 @@ public final class SupernetSearch {
                 }
                 Path alphaFile = dir.resolve("alpha.bin.tmp");
                 try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(alphaFile))) {
-                    for (float v : alpha.toFloatArray()) {
-                        out.writeFloat(v);
-                    }
+                    AlphaAdam.writeFloats(out, alpha);
                     adam.save(out);
                 }
                 Path traceFile = dir.resolve("trace.tsv.tmp");
@@ -453,14 +450,10 @@ public final class SupernetSearch {
                 try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("supernet.params")))) {
                     supernet.loadParameters(manager, in);
                 }
-                float[] values = new float[Math.toIntExact(alpha.size())];
                 try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve("alpha.bin")))) {
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = in.readFloat();
-                    }
+                    AlphaAdam.readFloats(in, alpha);
                     adam.load(in);
                 }
-                alpha.set(java.nio.FloatBuffer.wrap(values));
                 // loaded arrays are new: they learn again
                 for (Pair<String, Parameter> p2 : supernet.getParameters()) {
                     if (p2.getValue().requiresGradient()) {

@@ -121,11 +121,6 @@ public final class StoredPredictors {
     /** What {@code split} says of a predictor fit with channel scales. */
     static final String CHANNEL_SCALES = "channel-scales";
 
-    /** The space as {@code predictor} encodes its candidates. */
-    public static SearchSpace space(Row predictor) {
-        return SearchSpaces.byName(predictor.getAs("space"), readsChannelScales(predictor));
-    }
-
     public static Predictor load(Row predictor) {
         return StoredPredictor.load(Path.of(predictor.<String>getAs("path")));
     }

@@ -183,10 +183,9 @@ public final class EvolveJob extends SparkJob {
     protected void validate() {
         searchSpace = SearchSpaces.byName(space);
         if (channelsOf != null) {
-            if (!(SearchSpaces.byName(space, true) instanceof MbConvSpace scaled)) {
-                throw new IllegalArgumentException("--channels-of needs an MBConv space, got " + space);
-            }
             try {
+                // only MBConv spaces have scales: byName refuses the others
+                MbConvSpace scaled = (MbConvSpace) SearchSpaces.byName(space, true);
                 searchSpace = scaled.channelsOf(scaled.parse(channelsOf));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--channels-of " + channelsOf + ": " + e.getMessage(), e);
