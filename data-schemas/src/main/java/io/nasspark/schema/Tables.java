@@ -10,6 +10,7 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -397,6 +398,35 @@ public final class Tables {
             List.of("run_id"),
             "every job run with its arguments, seeds and outcome");
 
+    /**
+     * One row per pipeline and stage: the stage's last run, its status and what later stages
+     * reference. A re-run of the pipeline skips a stage whose row succeeded with the same
+     * command line.
+     */
+    public static final TableSchema PIPELINE_STAGES = new TableSchema(
+            "pipeline_stages",
+            1,
+            new StructType(new StructField[] {
+                key("pipeline", StringType, "name of the pipeline, from its file"),
+                key("stage", StringType, "name of the stage in the file"),
+                column("position", IntegerType, "place of the stage in the order the pipeline runs them, from 1"),
+                column("job", StringType, "the job the stage runs"),
+                column("args", StringType, "the job's command line, references resolved"),
+                column("fingerprint", StringType, "hash of the job and its command line"),
+                column("status", StringType, "running, succeeded or failed"),
+                column("stage_run_id", StringType, "the job's run in runs"),
+                column("pipeline_run_id", StringType, "the pipeline job's run in runs"),
+                column("outputs", DataTypes.createMapType(StringType, StringType),
+                        "what later stages reference: run_id, and a predictor id, search id or analysis name"),
+                column("rows_written", LongType, "rows the job added"),
+                column("seconds", DoubleType, "wall time of the stage"),
+                column("message", StringType, "the job's summary or error"),
+                column("started_at", TimestampType, "when the stage started"),
+                column("finished_at", TimestampType, "when it ended; null while running"),
+            }),
+            List.of("pipeline", "stage"),
+            "every stage of every pipeline: its run, status and outputs");
+
     private static final org.apache.spark.sql.types.DataType VALUES =
             org.apache.spark.sql.types.DataTypes.createMapType(StringType, DoubleType);
     private static final org.apache.spark.sql.types.DataType TEXTS =
@@ -493,7 +523,8 @@ public final class Tables {
     /** All tables, in the order help texts list them. */
     public static List<TableSchema> all() {
         return List.of(ARCHITECTURES, LATENCY, ACCURACY, PREDICTORS, PREDICTIONS, TRAINING_RUNS, BATCH_LOSSES,
-                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, SUPERNET_SEARCHES, SUPERNET_TRACE, PARETO, PARETO_SUMMARY, REPARAMETERIZATIONS, RUNS);
+                PROXY_SCORES, PROXY_STUDY, SEARCHES, SEARCH_GENERATIONS, SUPERNET_SEARCHES, SUPERNET_TRACE, PARETO, PARETO_SUMMARY, REPARAMETERIZATIONS,
+                PIPELINE_STAGES, RUNS);
     }
 
     /** The table called {@code name}, if the project has one. */

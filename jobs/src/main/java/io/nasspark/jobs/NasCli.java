@@ -18,8 +18,10 @@ import io.nasspark.jobs.predict.PredictJob;
 import io.nasspark.jobs.predict.TrainPredictorJob;
 import io.nasspark.jobs.sample.SampleJob;
 import io.nasspark.jobs.sql.SqlJob;
+import io.nasspark.jobs.cli.SparkJob;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
         description = "Hardware-aware neural architecture search as Spark batch jobs.",
         mixinStandardHelpOptions = true,
         version = "nas 0.1.0",
-        subcommands = {SampleJob.class, io.nasspark.jobs.pareto.ParetoJob.class, io.nasspark.jobs.report.ReportJob.class, ImportTableJob.class, MeasureLatencyJob.class, io.nasspark.jobs.compress.ReparameterizeJob.class, ScoreJob.class, TrainAccuracyJob.class, GeneratePairsJob.class, MetaPretrainJob.class, MetaAdaptJob.class, ProxyStudyJob.class, EvolveJob.class, io.nasspark.jobs.search.SupernetSearchJob.class, TrainPredictorJob.class, PredictJob.class, CompareDevicesJob.class, SqlJob.class, DescribeJob.class, DemoJob.class, TrainerThroughputCommand.class, SearchComparisonCommand.class, io.nasspark.jobs.bench.ConvolutionRoutesCommand.class, io.nasspark.jobs.bench.ParetoScaleCommand.class, io.nasspark.jobs.bench.SupernetMemoryCommand.class, HelpCommand.class})
+        subcommands = {SampleJob.class, io.nasspark.jobs.pareto.ParetoJob.class, io.nasspark.jobs.report.ReportJob.class, ImportTableJob.class, MeasureLatencyJob.class, io.nasspark.jobs.compress.ReparameterizeJob.class, ScoreJob.class, TrainAccuracyJob.class, GeneratePairsJob.class, MetaPretrainJob.class, MetaAdaptJob.class, ProxyStudyJob.class, EvolveJob.class, io.nasspark.jobs.search.SupernetSearchJob.class, TrainPredictorJob.class, PredictJob.class, CompareDevicesJob.class, SqlJob.class, DescribeJob.class, io.nasspark.jobs.pipeline.PipelineJob.class, DemoJob.class, TrainerThroughputCommand.class, SearchComparisonCommand.class, io.nasspark.jobs.bench.ConvolutionRoutesCommand.class, io.nasspark.jobs.bench.ParetoScaleCommand.class, io.nasspark.jobs.bench.SupernetMemoryCommand.class, HelpCommand.class})
 public final class NasCli implements Runnable {
 
     /** Exit code for bad input: an option, argument or file the user can fix. */
@@ -65,17 +67,30 @@ public final class NasCli implements Runnable {
      * @throws IllegalStateException when the job fails, with the captured output if any
      */
     public static String runInSession(String tables, PrintWriter err, String... args) {
+        return runStage(tables, err, args).stdout();
+    }
+
+    /** What a job run by {@link #runStage} printed and named for later work. */
+    public record Ran(String stdout, Map<String, String> outputs) {}
+
+    /**
+     * {@link #runInSession}, returning besides the job's stdout the outputs it named
+     * ({@link SparkJob#outputs()}; empty for a command that is not a Spark job).
+     */
+    public static Ran runStage(String tables, PrintWriter err, String... args) {
         StringWriter out = new StringWriter();
         PrintWriter captured = new PrintWriter(out, true);
         String[] withTables = java.util.Arrays.copyOf(args, args.length + 2);
         withTables[args.length] = "--tables";
         withTables[args.length + 1] = tables;
-        int code = commandLine().setOut(captured).setErr(err == null ? captured : err).execute(withTables);
+        CommandLine cli = commandLine().setOut(captured).setErr(err == null ? captured : err);
+        int code = cli.execute(withTables);
         captured.flush();
         if (code != 0) {
             throw new IllegalStateException(args[0] + " failed (exit " + code + ")" + (err == null ? ":\n" + out : ""));
         }
-        return out.toString();
+        Object job = cli.getSubcommands().get(args[0]).getCommand();
+        return new Ran(out.toString(), job instanceof SparkJob s ? s.outputs() : Map.of());
     }
 
     public static void main(String[] args) {

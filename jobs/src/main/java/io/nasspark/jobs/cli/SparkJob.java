@@ -1,6 +1,7 @@
 package io.nasspark.jobs.cli;
 
 import io.nasspark.jobs.io.RunLog;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,6 +21,8 @@ public abstract class SparkJob implements Callable<Integer> {
 
     @Spec
     protected CommandSpec spec;
+
+    private final Map<String, String> outputs = new LinkedHashMap<>();
 
     /** What a job reports back: rows it added to its output table, and a summary for people. */
     public record Outcome(long rowsWritten, String summary) {}
@@ -50,6 +53,19 @@ public abstract class SparkJob implements Callable<Integer> {
         return Map.of();
     }
 
+    /**
+     * Names a result later work can refer to (a predictor id, a search id), for a pipeline
+     * whose later stages reference this one.
+     */
+    protected void output(String name, String value) {
+        outputs.put(name, value);
+    }
+
+    /** The results this run named, with its run id as {@code run_id}; empty before it ran. */
+    public Map<String, String> outputs() {
+        return Map.copyOf(outputs);
+    }
+
     /** Does the work. */
     protected abstract Outcome run(SparkSession spark, String runId);
 
@@ -64,6 +80,7 @@ public abstract class SparkJob implements Callable<Integer> {
         validate(spark);
         List<String> args = spec.commandLine().getParseResult().originalArgs();
         RunLog log = RunLog.start(spark, spec.name(), args, seed());
+        output("run_id", log.runId());
         Outcome outcome;
         try {
             outcome = run(spark, log.runId());

@@ -178,6 +178,7 @@ public final class ParetoJob extends SparkJob {
                 input.select(groupColumn().as("grp"), col(idColumn).cast("string").as("id")), firstFronts,
                 groupBy, across);
         long end = System.nanoTime();
+        output("analysis", name);
         return new Outcome(written, String.format(Locale.ROOT,
                 "pareto %s: %,d rows in %,d groups, objectives %s; %,d rows (ranks 1..%d, and a sample as 0) to"
                         + " pareto, %,d groups to pareto_summary; %.1f s (ranking and writing pareto %.1f s over %s,"

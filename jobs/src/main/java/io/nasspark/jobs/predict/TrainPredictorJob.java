@@ -141,6 +141,7 @@ public final class TrainPredictorJob extends SparkJob {
             trained.add(trainOne(spark, groupRows.get(g.getKey()), g.getValue(), runId));
         }
         long written = trained.stream().filter(t -> !t.existed()).count();
+        output("id", String.join(",", trained.stream().map(Trained::predictorId).toList()));
         return new Outcome(written, summary(trained));
     }
 

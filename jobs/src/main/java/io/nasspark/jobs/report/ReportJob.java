@@ -43,6 +43,11 @@ public final class ReportJob extends SparkJob {
     @Option(names = "--analysis", paramLabel = "NAME", description = "Only this analysis (default: all).")
     String analysis;
 
+    @Option(names = "--pipeline", paramLabel = "NAME",
+            description = "A pipeline's page: its stages, its searches' fitness by generation, its chosen networks'"
+                    + " latency against the measured one, then the Pareto plots of its analyses.")
+    String pipeline;
+
     @Option(names = "--max-rows", defaultValue = "200", paramLabel = "N",
             description = "Front members listed per group (default: ${DEFAULT-VALUE}).")
     int maxRows;
@@ -65,18 +70,17 @@ public final class ReportJob extends SparkJob {
     @Override
     protected Outcome run(SparkSession spark, String runId) {
         TableStore store = new TableStore(spark);
-        if (!store.exists(Tables.PARETO_SUMMARY)) {
-            throw new IllegalArgumentException("no Pareto analyses stored yet; run pareto first");
-        }
-        Dataset<Row> summaries = store.read(Tables.PARETO_SUMMARY);
-        if (analysis != null) {
-            summaries = summaries.where(col("analysis").equalTo(analysis));
-        }
-        List<Row> groups = summaries.orderBy("analysis", "grp").collectAsList();
-        if (groups.isEmpty()) {
-            throw new IllegalArgumentException("no analysis " + analysis + " in pareto_summary");
-        }
         StringBuilder html = new StringBuilder(HEAD);
+        List<String> analyses = analysis == null ? null : List.of(analysis);
+        if (pipeline != null) {
+            PipelinePage page = new PipelinePage(spark, out, ReportJob::esc);
+            List<Row> stages = page.stages(pipeline);
+            html.append(page.html(pipeline, stages));
+            analyses = analysis == null ? PipelinePage.analyses(stages) : analyses;
+        } else {
+            html.append(PARETO_TITLE);
+        }
+        List<Row> groups = groups(store, analyses);
         int plots = 0;
         for (Row s : groups) {
             html.append(section(store, s, plots++));
@@ -87,9 +91,30 @@ public final class ReportJob extends SparkJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Outcome(0, String.format(Locale.ROOT, "report: %d group(s) of %d analysis(es) in %s (open"
-                + " index.html; plots as PNG and SVG beside it)", groups.size(),
-                groups.stream().map(r -> r.getString(0)).distinct().count(), out.toAbsolutePath().resolve("index.html")));
+        output("out", out.toString());
+        return new Outcome(0, String.format(Locale.ROOT, "report: %s%d group(s) of %d analysis(es) in %s (open"
+                + " index.html; plots as PNG and SVG beside it)", pipeline == null ? "" : "pipeline " + pipeline
+                + ", ", groups.size(), groups.stream().map(r -> r.getString(0)).distinct().count(),
+                out.toAbsolutePath().resolve("index.html")));
+    }
+
+    /** The summaries of {@code analyses} (all when null); none is an error unless a pipeline's page has others. */
+    private List<Row> groups(TableStore store, List<String> analyses) {
+        if (pipeline != null && analyses.isEmpty()) {
+            return List.of();
+        }
+        if (!store.exists(Tables.PARETO_SUMMARY)) {
+            throw new IllegalArgumentException("no Pareto analyses stored yet; run pareto first");
+        }
+        Dataset<Row> summaries = store.read(Tables.PARETO_SUMMARY);
+        if (analyses != null) {
+            summaries = summaries.where(col("analysis").isin(analyses.toArray()));
+        }
+        List<Row> groups = summaries.orderBy("analysis", "grp").collectAsList();
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("no analysis " + String.join(", ", analyses) + " in pareto_summary");
+        }
+        return groups;
     }
 
     private String section(TableStore store, Row s, int index) {
@@ -222,7 +247,11 @@ public final class ReportJob extends SparkJob {
             table.summary th{color:#555;font-weight:normal} tr.knee{background:#fff3d6}
             figure{margin:1em 0} img{max-width:100%;border:1px solid #eee} figcaption{font-size:.85em;color:#555}
             code{font-size:.85em} .note{color:#a00}
-            </style></head><body><h1>Pareto fronts</h1>
+            </style></head><body>
+            """;
+
+    private static final String PARETO_TITLE = """
+            <h1>Pareto fronts</h1>
             <p>Written by <code>nas report</code> from the <code>pareto</code> and <code>pareto_summary</code> tables.</p>
             """;
 }

@@ -327,6 +327,7 @@ public final class EvolveJob extends SparkJob {
                 .select("generation", "fitness", "flops", "params", "arch").collectAsList();
         String table = TablePrinter.table(new String[] {"generation", "fitness", "flops", "params", "arch"}, best);
         String saved = best.isEmpty() ? "" : saveBest(best.get(0).getString(4));
+        output("search_id", searchId);
         return new Outcome(written, String.format(Locale.ROOT,
                 "evolve %s: %s search of %s, generations %d..%d of %d (%s), fitness %s; %.1f s%n%s%s",
                 searchId, strategy, space, resumedAt + 1, generations, generations,
