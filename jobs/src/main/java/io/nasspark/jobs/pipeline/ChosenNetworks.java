@@ -18,8 +18,8 @@ import org.apache.spark.sql.SparkSession;
 public final class ChosenNetworks {
 
     /** One chosen network. Values are null where no stage produced them. */
-    public record Chosen(String id, String arch, Double fitness, Double searchedMs, Double measuredMs, Double top1,
-            Boolean onFront) {}
+    public record Chosen(String id, String arch, Double fitness, Double searchedMs, Double measuredMedianMs,
+            Double measuredP10Ms, Double top1, Boolean onFront) {}
 
     private ChosenNetworks() {}
 
@@ -33,9 +33,7 @@ public final class ChosenNetworks {
     public static List<Chosen> of(SparkSession spark, String searchId, List<String> analyses) {
         TableStore store = new TableStore(spark);
         List<Row> rows = spark.sql("SELECT g.id, g.arch, g.fitness, g.latency_ms,"
-                + (store.exists(Tables.LATENCY) ? " (SELECT percentile_approx(l.median_ms, 0.5) FROM "
-                        + table(Tables.LATENCY) + " l WHERE l.id = g.id AND l.status = 'ok'"
-                        + " AND l.source = 'measured')" : " CAST(NULL AS DOUBLE)") + " AS measured_ms,"
+                + measured(store, "median_ms") + measured(store, "p10_ms")
                 + (store.exists(Tables.ACCURACY) ? " (SELECT max(a.top1) FROM " + table(Tables.ACCURACY)
                         + " a WHERE a.id = g.id AND a.status = 'ok')" : " CAST(NULL AS DOUBLE)") + " AS top1,"
                 + (store.exists(Tables.PARETO) && !analyses.isEmpty() ? " EXISTS (SELECT 1 FROM "
@@ -45,9 +43,16 @@ public final class ChosenNetworks {
         List<Chosen> chosen = new ArrayList<>();
         for (Row r : rows) {
             chosen.add(new Chosen(r.getString(0), r.getString(1), nullable(r, 2), nullable(r, 3), nullable(r, 4),
-                    nullable(r, 5), r.isNullAt(6) ? null : r.getBoolean(6)));
+                    nullable(r, 5), nullable(r, 6), r.isNullAt(7) ? null : r.getBoolean(7)));
         }
         return chosen;
+    }
+
+    /** A measured latency statistic of the candidate (the mean over devices and protocols, if several). */
+    private static String measured(TableStore store, String column) {
+        return (store.exists(Tables.LATENCY) ? " (SELECT avg(l." + column + ") FROM " + table(Tables.LATENCY)
+                + " l WHERE l.id = g.id AND l.status = 'ok' AND l.source = 'measured')" : " CAST(NULL AS DOUBLE)")
+                + " AS measured_" + column + ",";
     }
 
     private static String lastPopulation(String searchId) {

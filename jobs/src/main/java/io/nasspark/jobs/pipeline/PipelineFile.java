@@ -51,8 +51,8 @@ public record PipelineFile(String source, String name, List<Stage> stages) {
      */
     public record Option(String key, String value, int line) {}
 
-    /** One stage: its name, job, options and the stages it must follow, with their lines. */
-    public record Stage(String name, String job, List<Option> options, List<String> after, int line) {
+    /** One stage: its name, job, options and the stages it must follow, with the lines of the stage and its job. */
+    public record Stage(String name, String job, List<Option> options, List<String> after, int line, int jobLine) {
 
         /** The option {@code key}, if the stage sets it. */
         public java.util.Optional<Option> option(String key) {
@@ -136,7 +136,9 @@ public record PipelineFile(String source, String name, List<Stage> stages) {
                     after.add(scalar(node, path + ".after"));
                 }
             }
-            return new Stage(name, job, List.copyOf(options), List.copyOf(after), line(tuple.getKeyNode()));
+            int line = line(tuple.getKeyNode());
+            return new Stage(name, job, List.copyOf(options), List.copyOf(after), line,
+                    fields.containsKey("job") ? line(fields.get("job").getValueNode()) : line);
         }
 
         private Option option(NodeTuple tuple, String path) {

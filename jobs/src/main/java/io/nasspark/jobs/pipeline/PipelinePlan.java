@@ -9,10 +9,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -34,6 +35,9 @@ public final class PipelinePlan {
     private static final Set<String> SHARED = Set.of("tables", "master", "conf");
     /** Commands that are not stages: the pipeline runners themselves and help. */
     private static final Set<String> NOT_STAGES = Set.of("pipeline", "demo", "help");
+
+    /** Each job's options that take no value, by job; the command line is costly to build per option. */
+    private static final Map<String, Set<String>> FLAGS = new ConcurrentHashMap<>();
 
     private final PipelineFile file;
     private final List<Stage> ordered;
@@ -57,7 +61,7 @@ public final class PipelinePlan {
         for (Stage s : file.stages()) {
             String at = "stages." + s.name();
             if (!jobs.contains(s.job())) {
-                throw new PipelineFileException(file.source(), s.line(), at + ".job",
+                throw new PipelineFileException(file.source(), s.jobLine(), at + ".job",
                         "unknown job '" + s.job() + "'; the jobs are " + String.join(", ", jobs));
             }
             if (s.name().equals(PIPELINE)) {
@@ -139,9 +143,9 @@ public final class PipelinePlan {
 
     /** Whether {@code --key} of {@code job} takes no value. */
     private static boolean isFlag(String job, String key) {
-        CommandLine.Model.OptionSpec option = NasCli.commandLine().getSubcommands().get(job).getCommandSpec()
-                .findOption("--" + key);
-        return option != null && option.arity().max() == 0;
+        return FLAGS.computeIfAbsent(job, j -> NasCli.commandLine().getSubcommands().get(j).getCommandSpec().options()
+                .stream().filter(o -> o.arity().max() == 0).map(o -> o.longestName()).collect(Collectors.toSet()))
+                .contains("--" + key);
     }
 
     private static Set<String> dependencies(PipelineFile file, Stage s) {

@@ -61,7 +61,7 @@ final class StageOutputs {
             }
             default -> { }
         }
-        return new Stage(stage.name(), stage.job(), List.copyOf(options), stage.after(), stage.line());
+        return new Stage(stage.name(), stage.job(), List.copyOf(options), stage.after(), stage.line(), stage.jobLine());
     }
 
     private static void addUnlessSet(Stage stage, List<Option> options, String key, String value) {

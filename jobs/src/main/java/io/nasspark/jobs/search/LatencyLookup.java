@@ -37,10 +37,15 @@ final class LatencyLookup {
         return new LatencyLookup(new HashMap<>(), predictor, space);
     }
 
-    /** Latency of {@code c} in ms, or null when it was never measured. */
+    /**
+     * Latency of {@code c} in ms, or null when it was never measured or its prediction is no
+     * latency at all (zero, negative or not a number: a linear fit on few rows extrapolates
+     * there), so a bound never admits a candidate on such a value.
+     */
     Double of(Candidate c, String id) {
         if (predictor != null && !seen.containsKey(id)) {
-            seen.put(id, predictor.predict(space, List.of(c))[0]);
+            double ms = predictor.predict(space, List.of(c))[0];
+            seen.put(id, ms > 0 && Double.isFinite(ms) ? ms : null);
         }
         return seen.get(id);
     }
