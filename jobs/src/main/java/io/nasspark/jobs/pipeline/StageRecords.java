@@ -6,8 +6,8 @@ import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,7 +15,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A pipeline's rows in {@code pipeline_stages}: one per stage, replaced as the stage starts and
- * ends, so a driver killed mid-stage leaves it {@code running} and the next run resumes it.
+ * ends, so a driver killed mid-stage leaves it {@code running} and the next run resumes it. The
+ * pipeline's rows are few and this driver is their one writer, so each change rewrites them as
+ * one slice from the driver, without a Spark job.
  */
 final class StageRecords {
 
@@ -34,6 +36,7 @@ final class StageRecords {
     private final SparkSession spark;
     private final TableStore store;
     private final String pipeline;
+    private final Map<String, Row> byStage = new LinkedHashMap<>();
 
     StageRecords(SparkSession spark, String pipeline) {
         this.spark = spark;
@@ -41,18 +44,19 @@ final class StageRecords {
         this.pipeline = pipeline;
     }
 
-    /** Every stored stage of the pipeline, by stage name. */
+    /** Every stored stage of the pipeline, by stage name; read once, before the stages run. */
     Map<String, Stored> stored() {
-        Map<String, Stored> byStage = new LinkedHashMap<>();
+        Map<String, Stored> stored = new LinkedHashMap<>();
         if (!store.exists(Tables.PIPELINE_STAGES)) {
-            return byStage;
+            return stored;
         }
         for (Row r : store.read(Tables.PIPELINE_STAGES).where(col("pipeline").equalTo(pipeline)).collectAsList()) {
-            byStage.put(r.getAs("stage"), new Stored(r.getAs("status"), r.getAs("fingerprint"),
+            byStage.put(r.getAs("stage"), r);
+            stored.put(r.getAs("stage"), new Stored(r.getAs("status"), r.getAs("fingerprint"),
                     r.isNullAt(r.fieldIndex("outputs")) ? Map.of() : r.getJavaMap(r.fieldIndex("outputs")),
                     r.getAs("stage_run_id"), r.getAs("finished_at")));
         }
-        return byStage;
+        return stored;
     }
 
     void running(Started s) {
@@ -80,7 +84,7 @@ final class StageRecords {
                 stageRunId, s.pipelineRunId(), outputs,
                 rows, ended ? (now.getTime() - s.startedAt().getTime()) / 1e3 : null, message, s.startedAt(),
                 ended ? now : null);
-        store.merge(Tables.PIPELINE_STAGES, spark.createDataFrame(List.of(row), Tables.PIPELINE_STAGES.schema()),
-                TableStore.MergeMode.REPLACE);
+        byStage.put(s.stage(), row);
+        store.replaceSlice(Tables.PIPELINE_STAGES, new ArrayList<>(byStage.values()), "pipeline", pipeline);
     }
 }

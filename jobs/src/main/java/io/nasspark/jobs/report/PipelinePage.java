@@ -82,8 +82,8 @@ final class PipelinePage {
         int plot = 0;
         for (String searchId : outputs(stages, "evolve", "search_id")) {
             h.append("<h2>Search ").append(esc.apply(searchId)).append("</h2>\n");
-            h.append(figure(fitnessChart(searchId), "pipeline-fitness-" + plot, "Best fitness in the population and"
-                    + " best so far, by generation."));
+            h.append(figure(fitnessChart(searchId), "pipeline-fitness-" + plot, "Mean and best fitness of the population"
+                    + " after each generation, and the best so far."));
             List<Chosen> chosen = ChosenNetworks.of(spark, searchId, analyses);
             h.append(figure(latencyChart(searchId, chosen), "pipeline-latency-" + plot++, "Chosen networks: the"
                     + " latency the search saw (its predictor's, under a predicted budget) against the measured p10"
@@ -94,21 +94,24 @@ final class PipelinePage {
     }
 
     private XYChart fitnessChart(String searchId) {
-        List<Row> byGeneration = spark.sql("SELECT generation, max(fitness) FROM "
+        List<Row> byGeneration = spark.sql("SELECT generation, max(fitness), avg(fitness) FROM "
                 + IcebergCatalog.qualified(Tables.SEARCH_GENERATIONS.name()) + " WHERE search_id = '"
                 + searchId.replace("'", "''") + "' AND in_population GROUP BY generation ORDER BY generation")
                 .collectAsList();
         double[] generations = new double[byGeneration.size()];
         double[] best = new double[byGeneration.size()];
         double[] bestSoFar = new double[byGeneration.size()];
+        double[] mean = new double[byGeneration.size()];
         double so = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < byGeneration.size(); i++) {
             generations[i] = byGeneration.get(i).getInt(0);
             best[i] = byGeneration.get(i).isNullAt(1) ? Double.NaN : byGeneration.get(i).getDouble(1);
+            mean[i] = byGeneration.get(i).isNullAt(2) ? Double.NaN : byGeneration.get(i).getDouble(2);
             so = Math.max(so, best[i]);
             bestSoFar[i] = so;
         }
         XYChart chart = chart(searchId + ": fitness by generation", "generation", "fitness");
+        line(chart, "mean of the population", generations, mean, new Color(150, 150, 150), false);
         line(chart, "best in population", generations, best, new Color(31, 119, 180), false);
         line(chart, "best so far", generations, bestSoFar, new Color(214, 39, 40), true);
         return chart;
@@ -172,6 +175,8 @@ final class PipelinePage {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+        chart.getStyler().setXAxisDecimalPattern("#,##0.###");
         return chart;
     }
 
@@ -203,6 +208,9 @@ final class PipelinePage {
         Object v = r.get(r.fieldIndex(column));
         if (v == null) {
             return "";
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ');
         }
         return v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : String.valueOf(v);
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.SparkTestBase;
-import io.nasspark.schema.Tables;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,25 +71,14 @@ class NasCliSparkTest extends SparkTestBase {
     }
 
     @Test
-    void theDemoWritesBothSpacesScoresAFewCellsSearchesAndSummarises() {
-        CliRun demo = nas("demo", "--count", "50", "--score", "2", "--search-generations", "1");
+    void theDemoIsTheBuiltInPipelineWithThePipelinesOptions() {
+        CliRun demo = nas("demo", "--dry-run");
         assertEquals(0, demo.code(), demo.err());
-        assertTrue(demo.out().contains("15,625 new rows"), demo.out());
-        assertTrue(demo.out().contains("50 new rows"), demo.out());
-        assertTrue(demo.out().lines().anyMatch(l -> l.startsWith("nb201") && l.contains("15625") && l.contains("6466")),
-                demo.out());
-        assertEquals(15_675L, spark.read().table("architectures").where("input_size <> 16").count(),
-                "all cells, 50 MBConv");
-        long at16 = spark.read().table("architectures").where("input_size = 16").count();
-        assertTrue(at16 >= 2 && at16 <= 4, "2 cells scored, the search's 2 new or reused: " + at16);
-        assertTrue(demo.out().contains("score: 2 candidates") && demo.out().contains("Proxies of the scored cells"),
-                demo.out());
-        assertTrue(demo.out().contains("evolve demo-s0: evolution search of nb201"), demo.out());
-        assertEquals(2, spark.read().table("search_generations").where("search_id = 'demo-s0' AND evaluated"
-                + " AND fitness IS NOT NULL").count(), "the search's one generation of 2, each with a BTE");
-        assertTrue(spark.read().table("proxy_scores").count() >= 2 * 5, "2 cells x bte, tse, jacov, params, flops");
-        assertTrue(spark.catalog().tableExists("runs") && spark.table("runs").count() == 3,
-                "demo, its score and its evolve run");
-        assertTrue(Tables.all().size() >= 2);
+        assertEquals(9, demo.err().lines().filter(l -> l.matches("\\[\\d/9] .* would run: nas .*")).count(), demo.err());
+        assertTrue(demo.err().contains("[5/9] search (evolve) would run: nas evolve --space nb201"), demo.err());
+        assertTrue(demo.out().contains("dry run, nothing ran"), demo.out());
+        CliRun bad = nas("demo", "--only", "nope");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--only nope: no such stage in built-in demo.yaml"), bad.err());
     }
 }
