@@ -117,8 +117,9 @@ public final class PipelineJob extends SparkJob {
             }
             String position = String.format(Locale.ROOT, "[%d/%d] %s (%s)", i + 1, plan.ordered().size(),
                     stage.name(), stage.job());
-            List<String> args = PipelinePlan.arguments(StageOutputs.withDefaults(stage, pipeline), pipeline,
-                    (name, output) -> resolve(spark, pipeline, outputs, name, output));
+            List<String> args = StageOutputs.withSearchId(stage, pipeline, PipelinePlan.arguments(
+                    StageOutputs.withDefaults(stage, pipeline), pipeline,
+                    (name, output) -> resolve(spark, pipeline, outputs, name, output)));
             String fingerprint = Hashing.id128("pipeline-stage", String.join("\u0000", args));
             Stored before = stored.get(stage.name());
             boolean done = before != null && StageRecords.SUCCEEDED.equals(before.status())
@@ -143,8 +144,9 @@ public final class PipelineJob extends SparkJob {
                 result = NasCli.runStage(sparkOptions.tables(), err, args.toArray(String[]::new));
             } catch (RuntimeException e) {
                 records.failed(started, e.getMessage());
+                // Without the cause: the job printed its own error already, and the command line reports the root's.
                 throw new IllegalStateException("stage " + stage.name() + " (" + stage.job() + ") failed: "
-                        + e.getMessage() + "; run the pipeline again to resume it (finished stages are skipped)", e);
+                        + e.getMessage() + "; run the pipeline again to resume it (finished stages are skipped)");
             }
             Long written = rowsWritten(spark, result.outputs().get(StageOutputs.RUN_ID));
             String summary = result.stdout().strip();

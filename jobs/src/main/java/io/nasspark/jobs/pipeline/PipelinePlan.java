@@ -192,7 +192,8 @@ public final class PipelinePlan {
                         "set for every stage at once, on the pipeline's own command line");
             }
         }
-        List<String> args = arguments(StageOutputs.withDefaults(s, file.name()), file.name(), (stage, output) -> "ref");
+        List<String> args = StageOutputs.withSearchId(s, file.name(),
+                arguments(StageOutputs.withDefaults(s, file.name()), file.name(), (stage, output) -> "ref"));
         try {
             NasCli.commandLine().parseArgs(args.toArray(String[]::new));
         } catch (ParameterException e) {

@@ -2,6 +2,7 @@ package io.nasspark.jobs.pipeline;
 
 import io.nasspark.jobs.pipeline.PipelineFile.Option;
 import io.nasspark.jobs.pipeline.PipelineFile.Stage;
+import io.nasspark.util.Hashing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +46,14 @@ final class StageOutputs {
     }
 
     /**
-     * The stage with the options the pipeline fills in when the file leaves them out: evolve's
-     * {@code --search-id} and pareto's {@code --name} are {@code PIPELINE-STAGE}; report writes
-     * the pipeline's page into {@code reports/PIPELINE}.
+     * The stage with the options the pipeline fills in when the file leaves them out: pareto's
+     * {@code --name} is {@code PIPELINE-STAGE}; report writes the pipeline's page into
+     * {@code reports/PIPELINE}. Evolve's search id comes from {@link #withSearchId}.
      */
     static Stage withDefaults(Stage stage, String pipeline) {
         List<Option> options = new ArrayList<>(stage.options());
         String name = pipeline + "-" + stage.name();
         switch (stage.job()) {
-            case "evolve" -> addUnlessSet(stage, options, "search-id", name);
             case "pareto" -> addUnlessSet(stage, options, "name", name);
             case "report" -> {
                 addUnlessSet(stage, options, "pipeline", pipeline);
@@ -62,6 +62,23 @@ final class StageOutputs {
             default -> { }
         }
         return new Stage(stage.name(), stage.job(), List.copyOf(options), stage.after(), stage.line(), stage.jobLine());
+    }
+
+    /**
+     * An evolve stage's command line with {@code --search-id PIPELINE-STAGE-HASH} unless the
+     * file names the search: the hash is of the rest of the command line, so a re-run resumes
+     * the same search and a changed one (other options, another predictor) starts its own
+     * instead of being refused as a different search under a stored id.
+     */
+    static List<String> withSearchId(Stage stage, String pipeline, List<String> args) {
+        if (!stage.job().equals("evolve") || stage.option("search-id").isPresent()) {
+            return args;
+        }
+        List<String> withId = new ArrayList<>(args);
+        withId.add("--search-id");
+        withId.add(pipeline + "-" + stage.name() + "-" + Hashing.id128("search", String.join("\u0000", args))
+                .substring(0, 8));
+        return withId;
     }
 
     private static void addUnlessSet(Stage stage, List<Option> options, String key, String value) {

@@ -115,19 +115,22 @@ class PipelineJobSparkTest extends SparkTestBase {
                         .toString()));
         String predictorId = spark.sql("SELECT predictor_id FROM " + table("predictors")).first().getString(0);
         assertTrue(outputs.get("predictor").contains("id=" + predictorId), outputs.toString());
-        assertTrue(outputs.get("search").contains("search_id=tiny-search"), outputs.toString());
+        String searchId = outputs.get("search").replaceAll(".*search_id=(tiny-search-[0-9a-f]{8}).*", "$1");
+        assertTrue(searchId.matches("tiny-search-[0-9a-f]{8}"), outputs.toString());
         assertTrue(outputs.get("front").contains("analysis=tiny-front"), outputs.toString());
-        assertEquals(predictorId, spark.sql("SELECT definition FROM " + table("searches")).first().getString(0)
-                .replaceAll(".*latency-predictor=([0-9a-f]+).*", "$1"), "evolve ran with the stage's predictor");
+        assertEquals(2, spark.sql("SELECT * FROM " + table("searches")).count(),
+                "the failed search's definition and the fixed one's, under ids of their own");
+        assertTrue(spark.sql("SELECT definition FROM " + table("searches") + " WHERE search_id = '" + searchId + "'")
+                .first().getString(0).contains(predictorId), "evolve ran with the stage's predictor");
 
         // train-accuracy trained exactly the search's last population, read from the chosen ids.
-        List<String> chosen = ChosenNetworks.ids(spark, "tiny-search");
+        List<String> chosen = ChosenNetworks.ids(spark, searchId);
         assertEquals(4, chosen.size());
         assertEquals(chosen.stream().sorted().toList(), spark.sql("SELECT id FROM " + table("accuracy")
                 + " ORDER BY id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
         assertEquals(4, spark.sql("SELECT DISTINCT id FROM " + table("latency") + " WHERE id IN ('"
                 + String.join("','", chosen) + "')").count(), "the chosen networks were measured");
-        assertTrue(resumed.out().contains("Chosen by search (tiny-search)"), resumed.out());
+        assertTrue(resumed.out().contains("Chosen by search (" + searchId + ")"), resumed.out());
         assertTrue(resumed.out().contains(chosen.get(0).substring(0, 12)), resumed.out());
 
         String html = Files.readString(report.resolve("index.html"));

@@ -58,7 +58,15 @@ class PipelinePlanTest {
         Stage search = StageOutputs.withDefaults(plan.file().stage("search").orElseThrow(), "p");
         List<String> args = PipelinePlan.arguments(search, "p", (stage, output) -> stage + ":" + output);
         assertEquals(List.of("evolve", "--space", "nb201", "--fitness", "predictor:predictor:null",
-                "--latency-predictor", "predictor:null", "--max-latency-ms", "2", "--search-id", "p-search"), args);
+                "--latency-predictor", "predictor:null", "--max-latency-ms", "2"), args);
+        List<String> withId = StageOutputs.withSearchId(search, "p", args);
+        assertEquals(args, withId.subList(0, args.size()));
+        assertTrue(withId.get(args.size() + 1).matches("p-search-[0-9a-f]{8}"), withId.toString());
+        assertEquals(withId, StageOutputs.withSearchId(search, "p", args), "the same command line, the same search");
+        List<String> other = new java.util.ArrayList<>(args);
+        other.set(other.size() - 1, "3");
+        assertTrue(!StageOutputs.withSearchId(search, "p", other).get(args.size() + 1)
+                .equals(withId.get(args.size() + 1)), "another bound, another search");
         Stage sample = plan.file().stage("sample").orElseThrow();
         assertEquals(List.of("sample", "--space", "nb201", "--all"), PipelinePlan.arguments(sample, "p", null));
         Stage predictor = plan.file().stage("predictor").orElseThrow();
