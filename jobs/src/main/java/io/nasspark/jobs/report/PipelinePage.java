@@ -9,8 +9,6 @@ import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +18,6 @@ import java.util.function.Function;
 import java.util.stream.DoubleStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -159,13 +155,7 @@ final class PipelinePage {
     }
 
     private String figure(XYChart chart, String file, String caption) {
-        try {
-            BitmapEncoder.saveBitmap(chart, out.resolve(file + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out.resolve(file + ".svg").toString(),
-                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ChartFiles.save(chart, out, file);
         return "<figure><img src=\"" + file + ".png\" alt=\"" + esc.apply(caption) + "\"><figcaption>" + esc.apply(caption)
                 + " <a href=\"" + file + ".svg\">SVG</a></figcaption></figure>\n";
     }

@@ -21,8 +21,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -150,13 +148,7 @@ public final class ReportJob extends SparkJob {
         XYChart chart = FrontChart.of(name + " · " + grp + (objectives.size() > 2 ? " (first two objectives)" : ""),
                 x, y, others, later, front.stream().map(m -> point(m, x, y)).toList(), knee, answers);
         String file = String.format(Locale.ROOT, "plot-%03d", index);
-        try {
-            BitmapEncoder.saveBitmap(chart, out.resolve(file + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out.resolve(file + ".svg").toString(),
-                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ChartFiles.save(chart, out, file);
         h.append("<figure><img src=\"").append(file).append(".png\" alt=\"front of ").append(esc(grp))
                 .append("\"><figcaption>Faint: a sample of all points; blue: fronts 2 and beyond that were kept; red:"
                         + " the first front; orange diamond: the knee; green square: budget answers. <a href=\"")
