@@ -309,6 +309,8 @@ public final class EvolveJob extends SparkJob {
                 }
             }
             SearchState next = search.advance(state, evaluated);
+            // Members carried over from before a resume were never looked up in this process.
+            next.population().forEach(i -> latency.of(i.candidate(), i.id()));
             written += SearchRecords.write(spark, store, searchSpace, searchId, next, proposals, fit, rows,
                     latency.seen(), runId);
             spec.commandLine().getErr().printf(Locale.ROOT, "evolve %s: generation %d/%d, %d evaluated (%d with a"

@@ -112,6 +112,12 @@ class EvolveJobSparkTest extends SparkTestBase {
                 spark.sql("SELECT * FROM " + IcebergCatalog.qualified("predictions")).count(),
                 "stored predictions reused, none twice");
 
+        // Resumed under the predicted bound, the survivors carried over keep their predicted latency.
+        assertNotEquals(0, nas(search + " --fitness predictor:" + accuracyPredictor + " --search-id resumed"
+                + " --stop-after 1").code());
+        assertEquals(0, nas(search + " --fitness predictor:" + accuracyPredictor + " --search-id resumed").code());
+        assertEquals(generationsWithLatency("predicted"), generationsWithLatency("resumed"));
+
         CliRun weighted = nas(search + " --fitness accuracy,predictor:" + accuracyPredictor + " --weights 1,-1"
                 + " --search-id weighted");
         assertEquals(0, weighted.code(), weighted.err());
@@ -120,6 +126,12 @@ class EvolveJobSparkTest extends SparkTestBase {
                 + " g.evaluated AND abs(g.fitness - (a.top1 - p.predicted)) > 1e-9").count(), "top1 - predicted");
         assertTrue(spark.sql("SELECT * FROM " + IcebergCatalog.qualified("search_generations")
                 + " WHERE search_id = 'weighted' AND evaluated").count() > 0);
+    }
+
+    private static List<String> generationsWithLatency(String searchId) {
+        return spark.sql("SELECT generation, id, fitness, latency_ms, evaluated, in_population, population_rank FROM "
+                + IcebergCatalog.qualified("search_generations") + " WHERE search_id = '" + searchId
+                + "' ORDER BY generation, id").collectAsList().stream().map(Row::toString).toList();
     }
 
     private static String predictorOf(String target) {
