@@ -3,6 +3,7 @@ package io.nasspark.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.schema.IcebergCatalog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,6 +63,9 @@ class StandaloneClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
+        if (reader != null) {
+            reader.stop();
+        }
         Run stop = cluster("stop");
         System.out.println("local-cluster.sh stop (exit " + stop.exit + "):\n" + stop.output);
     }
@@ -213,13 +219,42 @@ class StandaloneClusterIT {
         return new Run(p.exitValue(), Files.readString(out).replace("WARNING: Using incubator modules: jdk.incubator.vector\n", ""));
     }
 
-    /** One value line of {@code nas sql ... --format csv} (the header dropped). */
-    static String sql(Path tables, String query) throws Exception {
-        Run r = run(work, 180, Map.of(), NAS.toString(), "sql", query, "--format", "csv",
-                "--tables", tables.toString());
-        assertEquals(0, r.exit, r.output);
-        List<String> lines = r.output.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
-        return lines.get(lines.size() - 1).trim();
+    /**
+     * One row of a query over the tables in {@code tables}, its values joined with commas. Read in
+     * this JVM (a local session, one Iceberg catalog per tables directory) rather than by a
+     * {@code nas sql} process per query: the rows are what the cluster's jobs committed either way.
+     */
+    static String sql(Path tables, String query) {
+        String catalog = "t_" + tables.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_");
+        SparkSession spark = reader();
+        IcebergCatalog.embeddedConf(tables).forEach((key, value) -> spark.conf().set(
+                "spark.sql.catalog." + catalog + key.substring(IcebergCatalog.CONF_PREFIX.length()), value));
+        spark.conf().set("spark.sql.catalog." + catalog, "org.apache.iceberg.spark.SparkCatalog");
+        spark.sql("USE " + catalog + "." + IcebergCatalog.NAMESPACE);
+        List<Row> rows = spark.sql(query).collectAsList();
+        assertEquals(1, rows.size(), query + ": " + rows);
+        Row r = rows.get(0);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < r.length(); i++) {
+            values.add(String.valueOf(r.get(i)));
+        }
+        return String.join(",", values);
+    }
+
+    static SparkSession reader;
+
+    static synchronized SparkSession reader() {
+        if (reader == null) {
+            reader = SparkSession.builder().appName("StandaloneClusterIT reader").master("local[1]")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "1")
+                    .config("spark.local.dir", work.resolve("reader-local").toString())
+                    .config("spark.sql.extensions", IcebergCatalog.sessionConf().get("spark.sql.extensions"))
+                    .getOrCreate();
+        }
+        return reader;
     }
 
     static List<Long> sparkDaemons() {
