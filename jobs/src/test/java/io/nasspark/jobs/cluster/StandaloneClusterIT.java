@@ -3,7 +3,8 @@ package io.nasspark.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nasspark.schema.IcebergCatalog;
+import io.nasspark.jobs.cli.SparkOptions;
+import io.nasspark.jobs.cli.SparkSessions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -63,9 +64,6 @@ class StandaloneClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        if (reader != null) {
-            reader.stop();
-        }
         Run stop = cluster("stop");
         System.out.println("local-cluster.sh stop (exit " + stop.exit + "):\n" + stop.output);
     }
@@ -221,17 +219,21 @@ class StandaloneClusterIT {
 
     /**
      * One row of a query over the tables in {@code tables}, its values joined with commas. Read in
-     * this JVM (a local session, one Iceberg catalog per tables directory) rather than by a
-     * {@code nas sql} process per query: the rows are what the cluster's jobs committed either way.
+     * this JVM, in a local session over that tables directory started for the query and stopped
+     * after it, rather than by a {@code nas sql} process: the rows are what the cluster's jobs
+     * committed either way, and a session in a running JVM starts in a fraction of a new JVM's time.
      */
     static String sql(Path tables, String query) {
-        String catalog = "t_" + tables.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_");
-        SparkSession spark = reader();
-        IcebergCatalog.embeddedConf(tables).forEach((key, value) -> spark.conf().set(
-                "spark.sql.catalog." + catalog + key.substring(IcebergCatalog.CONF_PREFIX.length()), value));
-        spark.conf().set("spark.sql.catalog." + catalog, "org.apache.iceberg.spark.SparkCatalog");
-        spark.sql("USE " + catalog + "." + IcebergCatalog.NAMESPACE);
-        List<Row> rows = spark.sql(query).collectAsList();
+        SparkOptions options = SparkOptions.of(tables, "local[1]", Map.of("spark.sql.shuffle.partitions", "1",
+                "spark.local.dir", work.resolve("reader-local").toString()));
+        List<Row> rows;
+        try {
+            rows = SparkSessions.using(options, "StandaloneClusterIT reader", spark -> spark.sql(query).collectAsList());
+        } finally {
+            // the stopped session must not be found by the next query's getOrCreate
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
         assertEquals(1, rows.size(), query + ": " + rows);
         Row r = rows.get(0);
         List<String> values = new ArrayList<>();
@@ -239,22 +241,6 @@ class StandaloneClusterIT {
             values.add(String.valueOf(r.get(i)));
         }
         return String.join(",", values);
-    }
-
-    static SparkSession reader;
-
-    static synchronized SparkSession reader() {
-        if (reader == null) {
-            reader = SparkSession.builder().appName("StandaloneClusterIT reader").master("local[1]")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.sql.shuffle.partitions", "1")
-                    .config("spark.local.dir", work.resolve("reader-local").toString())
-                    .config("spark.sql.extensions", IcebergCatalog.sessionConf().get("spark.sql.extensions"))
-                    .getOrCreate();
-        }
-        return reader;
     }
 
     static List<Long> sparkDaemons() {
