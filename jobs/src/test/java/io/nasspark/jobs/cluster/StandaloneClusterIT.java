@@ -3,6 +3,7 @@ package io.nasspark.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.cli.SparkOptions;
 import io.nasspark.jobs.cli.SparkSessions;
 import java.io.IOException;
@@ -41,7 +42,6 @@ class StandaloneClusterIT {
     static final Path ROOT = projectRoot();
     static final Path CLUSTER = ROOT.resolve("cluster-conf/local-cluster.sh");
     static final Path SUBMIT = ROOT.resolve("cluster-conf/submit.sh");
-    static final Path NAS = ROOT.resolve("bin/nas");
 
     @TempDir
     static Path work;
@@ -87,9 +87,10 @@ class StandaloneClusterIT {
     @Order(2)
     void latencyIsMeasuredByDjlOnTheExecutors() throws Exception {
         Path tables = work.resolve("tables-latency");
-        Run sample = run(work, 300, Map.of(), NAS.toString(), "sample", "--space", "nb201", "--count", "6",
-                "--tables", tables.toString());
-        assertEquals(0, sample.exit, sample.output);
+        // the candidates, drawn in this JVM on a local session (the cluster measures them)
+        CliRun sample = inThisJvm("sample", "--space", "nb201", "--count", "6", "--tables", tables.toString(),
+                "--master", "local[1]", "--conf", "spark.local.dir=" + work.resolve("reader-local"));
+        assertEquals(0, sample.code(), sample.err());
         Run submit = run(work, 420, Map.of(), SUBMIT.toString(), "--conf-file", "standalone",
                 "measure-latency", "--warmup", "2", "--repeats", "5", "--commit-every", "3",
                 "--tables", tables.toString(), "--master", masterUrl);
@@ -241,6 +242,16 @@ class StandaloneClusterIT {
             values.add(String.valueOf(r.get(i)));
         }
         return String.join(",", values);
+    }
+
+    /** {@code nas ARGS} in this JVM, its session stopped after (and forgotten, for the next one). */
+    static CliRun inThisJvm(String... args) {
+        try {
+            return CliRun.nas(args);
+        } finally {
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
     }
 
     static List<Long> sparkDaemons() {
