@@ -3,6 +3,9 @@ package io.nasspark.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.cli.SparkOptions;
+import io.nasspark.jobs.cli.SparkSessions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +42,6 @@ class StandaloneClusterIT {
     static final Path ROOT = projectRoot();
     static final Path CLUSTER = ROOT.resolve("cluster-conf/local-cluster.sh");
     static final Path SUBMIT = ROOT.resolve("cluster-conf/submit.sh");
-    static final Path NAS = ROOT.resolve("bin/nas");
 
     @TempDir
     static Path work;
@@ -83,9 +87,10 @@ class StandaloneClusterIT {
     @Order(2)
     void latencyIsMeasuredByDjlOnTheExecutors() throws Exception {
         Path tables = work.resolve("tables-latency");
-        Run sample = run(work, 300, Map.of(), NAS.toString(), "sample", "--space", "nb201", "--count", "6",
-                "--tables", tables.toString());
-        assertEquals(0, sample.exit, sample.output);
+        // the candidates, drawn in this JVM on a local session (the cluster measures them)
+        CliRun sample = inThisJvm("sample", "--space", "nb201", "--count", "6", "--tables", tables.toString(),
+                "--master", "local[1]", "--conf", "spark.local.dir=" + work.resolve("reader-local"));
+        assertEquals(0, sample.code(), sample.err());
         Run submit = run(work, 420, Map.of(), SUBMIT.toString(), "--conf-file", "standalone",
                 "measure-latency", "--warmup", "2", "--repeats", "5", "--commit-every", "3",
                 "--tables", tables.toString(), "--master", masterUrl);
@@ -213,13 +218,40 @@ class StandaloneClusterIT {
         return new Run(p.exitValue(), Files.readString(out).replace("WARNING: Using incubator modules: jdk.incubator.vector\n", ""));
     }
 
-    /** One value line of {@code nas sql ... --format csv} (the header dropped). */
-    static String sql(Path tables, String query) throws Exception {
-        Run r = run(work, 180, Map.of(), NAS.toString(), "sql", query, "--format", "csv",
-                "--tables", tables.toString());
-        assertEquals(0, r.exit, r.output);
-        List<String> lines = r.output.lines().filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
-        return lines.get(lines.size() - 1).trim();
+    /**
+     * One row of a query over the tables in {@code tables}, its values joined with commas. Read in
+     * this JVM, in a local session over that tables directory started for the query and stopped
+     * after it, rather than by a {@code nas sql} process: the rows are what the cluster's jobs
+     * committed either way, and a session in a running JVM starts in a fraction of a new JVM's time.
+     */
+    static String sql(Path tables, String query) {
+        SparkOptions options = SparkOptions.of(tables, "local[1]", Map.of("spark.sql.shuffle.partitions", "1",
+                "spark.local.dir", work.resolve("reader-local").toString()));
+        List<Row> rows;
+        try {
+            rows = SparkSessions.using(options, "StandaloneClusterIT reader", spark -> spark.sql(query).collectAsList());
+        } finally {
+            // the stopped session must not be found by the next query's getOrCreate
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
+        assertEquals(1, rows.size(), query + ": " + rows);
+        Row r = rows.get(0);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < r.length(); i++) {
+            values.add(String.valueOf(r.get(i)));
+        }
+        return String.join(",", values);
+    }
+
+    /** {@code nas ARGS} in this JVM, its session stopped after (and forgotten, for the next one). */
+    static CliRun inThisJvm(String... args) {
+        try {
+            return CliRun.nas(args);
+        } finally {
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
     }
 
     static List<Long> sparkDaemons() {

@@ -3,7 +3,9 @@ package io.nasspark.jobs.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.NasProcess;
+import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.space.CandidateSampler;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
@@ -15,6 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The job contract across processes: {@code nas sample} runs as its own JVM. Killed with
  * SIGKILL once its write has started, it leaves the table as it was, and a re-run finishes the
  * work with no duplicates. Two runs writing the same table at once both land, every row once.
+ * The killed run and the two writers are the child processes; the rest (the first small draw,
+ * the re-run, the counts) runs in the test's session on the same warehouse, its cached tables
+ * refreshed before each read so that it sees what the children committed.
  */
-class SampleProcessTest {
+class SampleProcessTest extends SparkTestBase {
 
     /** Every child process is killed after this long: the test stops by itself. */
     private static final long LIMIT_SECONDS = 180;
@@ -31,32 +39,39 @@ class SampleProcessTest {
     @TempDir
     Path tmp;
 
+    @BeforeEach
+    void emptyTables() {
+        drop();
+    }
+
     @Test
     void aSampleKilledMidWriteLeavesTheTableAsItWasAndAReRunFinishesIt() throws Exception {
-        Path tables = tmp.resolve("tables");
-        assertEquals(0, nas("sample", "--space", "mbconv-small", "--count", "1000", "--seed", "5",
-                "--tables", tables.toString()).waitFor());
+        CliRun first = nas("sample --space mbconv-small --count 1000 --seed 5");
+        assertEquals(0, first.code(), first.err());
 
-        Process big = start("crash", "sample", "--space", "mbconv-small", "--count", "200000",
-                "--seed", "5", "--partitions", "8", "--tables", tables.toString());
+        // 8 tasks of 6,250 draws on local[2]: when the first file appears, three more waves of
+        // tasks and the commit are still to come
+        Process big = start("crash", "sample", "--space", "mbconv-small", "--count", "50000",
+                "--seed", "5", "--partitions", "8", "--tables", WAREHOUSE.toString());
         try {
-            Path data = tables.resolve("nas").resolve("architectures").resolve("data");
+            Path data = WAREHOUSE.resolve("nas").resolve("architectures").resolve("data");
             int before = parquetFiles(data).size();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
             while (parquetFiles(data).size() == before && big.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertTrue(big.isAlive(), "the write should still be running when it is killed");
+            assertTrue(big.isAlive(), "the write should still be running when it is killed: "
+                    + Files.readString(tmp.resolve("crash.err")));
         } finally {
             big.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
 
-        assertEquals("1000,1000", count(tables), "a killed write changes nothing");
+        assertEquals("1000,1000", count(), "a killed write changes nothing");
 
-        assertEquals(0, nas("sample", "--space", "mbconv-small", "--count", "200000", "--seed", "5",
-                "--tables", tables.toString()).waitFor());
-        assertEquals("200000,200000", count(tables));
-        assertEquals(uninterruptedIds("mbconv-small", 5, 200_000), storedIds(tables),
+        CliRun rerun = nas("sample --space mbconv-small --count 50000 --seed 5");
+        assertEquals(0, rerun.code(), rerun.err());
+        assertEquals("50000,50000", count());
+        assertEquals(uninterruptedIds("mbconv-small", 5, 50_000), storedIds(),
                 "the table equals an uninterrupted run's");
     }
 
@@ -71,22 +86,20 @@ class SampleProcessTest {
         return ids;
     }
 
-    private Set<String> storedIds(Path tables) throws Exception {
-        Process sql = nas("sql", "SELECT id FROM architectures", "--format", "csv", "--limit", "0",
-                "--tables", tables.toString());
-        assertEquals(0, sql.waitFor());
-        List<String> lines = Files.readAllLines(tmp.resolve("sql.out"));
-        return new HashSet<>(lines.subList(1, lines.size()));
+    private static Set<String> storedIds() {
+        refresh();
+        return new HashSet<>(spark.sql("SELECT id FROM " + table("architectures")).as(Encoders.STRING())
+                .collectAsList());
     }
 
     @Test
     void twoRunsWritingOverlappingDrawsAtOnceBothLandWithEveryRowOnce() throws Exception {
-        Path tables = tmp.resolve("tables");
+        String tables = WAREHOUSE.toString();
         // Same seed: the first 30,000 draws are shared, the next 20,000 only the second's.
         Process small = start("small", "sample", "--space", "mbconv-small", "--count", "30000",
-                "--seed", "7", "--tables", tables.toString());
+                "--seed", "7", "--tables", tables);
         Process large = start("large", "sample", "--space", "mbconv-small", "--count", "50000",
-                "--seed", "7", "--tables", tables.toString());
+                "--seed", "7", "--tables", tables);
         try {
             assertTrue(small.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS) && large.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS));
             assertEquals(0, small.exitValue(), Files.readString(tmp.resolve("small.err")));
@@ -95,19 +108,19 @@ class SampleProcessTest {
             small.destroyForcibly();
             large.destroyForcibly();
         }
-        assertEquals("50000,50000", count(tables));
+        assertEquals("50000,50000", count());
     }
 
-    private String count(Path tables) throws Exception {
-        Process sql = nas("sql", "SELECT count(*), count(DISTINCT id) FROM architectures",
-                "--format", "csv", "--tables", tables.toString());
-        assertEquals(0, sql.waitFor());
-        List<String> lines = Files.readAllLines(tmp.resolve("sql.out"));
-        return lines.get(lines.size() - 1);
+    /** count(*) and count(DISTINCT id) of architectures, as the children left it. */
+    private static String count() {
+        refresh();
+        Row r = spark.sql("SELECT count(*), count(DISTINCT id) FROM " + table("architectures")).first();
+        return r.getLong(0) + "," + r.getLong(1);
     }
 
-    private Process nas(String... args) throws IOException, InterruptedException {
-        return new NasProcess(tmp, "local[2]", LIMIT_SECONDS).run(args);
+    /** Drops this session's cached copy of the table: a child process may have committed since. */
+    private static void refresh() {
+        spark.sql("REFRESH TABLE " + table("architectures"));
     }
 
     private Process start(String name, String... args) throws IOException {

@@ -133,7 +133,9 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
         var channels = scaled.channelsOf(scaled.parse(found));
         double bound = 1.1 * StoredPredictors.load(lutRow).predict(channels, List.of(scaled.parse(found)))[0];
         String search = String.format(Locale.ROOT, "evolve --space mbconv-mini --channels-of %s --fitness proxy:jacov"
-                + " --latency-predictor %s --max-latency-ms %.4f --population 4 --generations 2", found, lut, bound);
+                + " --latency-predictor %s --max-latency-ms %.4f --population 4 --generations 2"
+                // proxy fitness trains each candidate 3 epochs besides taking jacov: 4 batches of 32 do here
+                + " --limit-images 128 --batch 32", found, lut, bound);
         assertEquals(0, nas(search + " --search-id lightnets-pp").code());
         List<Row> rows = spark.sql("SELECT arch, latency_ms FROM " + table("search_generations")
                 + " WHERE search_id = 'lightnets-pp'").collectAsList();
