@@ -16,7 +16,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "demo",
         description = "Run the built-in demo pipeline: sample NAS-Bench-201 cells, measure them, fit a latency"
                 + " predictor, score by BTE, search under a predicted-latency budget, measure and train the chosen"
-                + " networks, a Pareto front and the HTML report (about 5 minutes on 2 cores). Takes the options"
+                + " networks, a Pareto front and the HTML report (about 3 minutes on 2 cores). Takes the options"
                 + " of 'nas pipeline' (--tables, --from, --only, --dry-run, --master, --conf).",
         mixinStandardHelpOptions = true)
 public final class DemoJob implements Callable<Integer> {
