@@ -105,63 +105,72 @@ public final class PipelineJob extends SparkJob {
         Map<String, Stored> stored = records.stored();
         Map<String, Map<String, String>> outputs = new HashMap<>();
         stored.forEach((stage, s) -> outputs.put(stage, s.outputs()));
-        boolean forced = selection.from != null || selection.only != null;
-        PrintWriter err = spec.commandLine().getErr();
         List<Row> report = new ArrayList<>();
-        int ran = 0;
-        long rows = 0;
         for (int i = 0; i < plan.ordered().size(); i++) {
             Stage stage = plan.ordered().get(i);
-            if (!selected.contains(stage)) {
-                continue;
+            if (selected.contains(stage)) {
+                Row row = runStage(spark, runId, records, i, stored.get(stage.name()), outputs);
+                if (row != null) {
+                    report.add(row);
+                }
             }
-            String position = String.format(Locale.ROOT, "[%d/%d] %s (%s)", i + 1, plan.ordered().size(),
-                    stage.name(), stage.job());
-            List<String> args = StageOutputs.withSearchId(stage, pipeline, PipelinePlan.arguments(
-                    StageOutputs.withDefaults(stage, pipeline), pipeline,
-                    (name, output) -> resolve(spark, pipeline, outputs, name, output)));
-            String fingerprint = Hashing.id128("pipeline-stage", String.join("\u0000", args));
-            Stored before = stored.get(stage.name());
-            boolean done = before != null && StageRecords.SUCCEEDED.equals(before.status())
-                    && fingerprint.equals(before.fingerprint());
-            if (dryRun) {
-                err.println(position + (done && !forced ? " done, would be skipped" : " would run") + ": nas "
-                        + String.join(" ", args));
-                continue;
-            }
-            if (done && !forced) {
-                err.println(position + ": done already (finished " + before.finishedAt() + "), skipped");
-                report.add(RowFactory.create(stage.name(), stage.job(), "skipped: done before", null, null));
-                continue;
-            }
-            err.println(position + ": nas " + String.join(" ", args));
-            err.flush();
-            Started started = new Started(stage.name(), i + 1, stage.job(), String.join(" ", args), fingerprint,
-                    runId, Timestamp.from(Instant.now()));
-            records.running(started);
-            NasCli.Ran result;
-            try {
-                result = NasCli.runStage(sparkOptions.tables(), err, args.toArray(String[]::new));
-            } catch (RuntimeException e) {
-                records.failed(started, e.getMessage());
-                // Without the cause: the job printed its own error already, and the command line reports the root's.
-                throw new IllegalStateException("stage " + stage.name() + " (" + stage.job() + ") failed: "
-                        + e.getMessage() + "; run the pipeline again to resume it (finished stages are skipped)");
-            }
-            Long written = rowsWritten(spark, result.outputs().get(StageOutputs.RUN_ID));
-            String summary = result.stdout().strip();
-            records.succeeded(started, result.outputs(), written, summary);
-            outputs.put(stage.name(), result.outputs());
-            err.println(summary);
-            ran++;
-            rows += written == null ? 0 : written;
-            report.add(RowFactory.create(stage.name(), stage.job(), "ran", written,
-                    String.format(Locale.ROOT, "%.1f", (System.currentTimeMillis() - started.startedAt().getTime()) / 1e3)));
         }
         if (dryRun) {
             return new Outcome(0, "pipeline " + pipeline + ": dry run, nothing ran");
         }
-        return new Outcome(rows, summary(spark, pipeline, ran, report, outputs));
+        List<Row> ran = report.stream().filter(r -> "ran".equals(r.getString(2))).toList();
+        long rows = ran.stream().mapToLong(r -> r.isNullAt(3) ? 0 : r.getLong(3)).sum();
+        return new Outcome(rows, summary(spark, pipeline, ran.size(), report, outputs));
+    }
+
+    /**
+     * Runs the {@code index}-th stage unless it finished before with the same command line, and
+     * returns its line of the summary (null on a dry run). Its outputs go into {@code outputs}.
+     */
+    private Row runStage(SparkSession spark, String runId, StageRecords records, int index, Stored before,
+            Map<String, Map<String, String>> outputs) {
+        Stage stage = plan.ordered().get(index);
+        String pipeline = plan.file().name();
+        String position = String.format(Locale.ROOT, "[%d/%d] %s (%s)", index + 1, plan.ordered().size(),
+                stage.name(), stage.job());
+        List<String> args = StageOutputs.withSearchId(stage, pipeline, PipelinePlan.arguments(
+                StageOutputs.withDefaults(stage, pipeline), pipeline,
+                (name, output) -> resolve(spark, pipeline, outputs, name, output)));
+        String fingerprint = Hashing.id128("pipeline-stage", String.join("\u0000", args));
+        boolean done = before != null && StageRecords.SUCCEEDED.equals(before.status())
+                && fingerprint.equals(before.fingerprint());
+        boolean forced = selection.from != null || selection.only != null;
+        PrintWriter err = spec.commandLine().getErr();
+        if (dryRun) {
+            err.println(position + (done && !forced ? " done, would be skipped" : " would run") + ": nas "
+                    + String.join(" ", args));
+            return null;
+        }
+        if (done && !forced) {
+            err.println(position + ": done already (finished " + before.finishedAt() + "), skipped");
+            return RowFactory.create(stage.name(), stage.job(), "skipped: done before", null, null);
+        }
+        err.println(position + ": nas " + String.join(" ", args));
+        err.flush();
+        Started started = new Started(stage.name(), index + 1, stage.job(), String.join(" ", args), fingerprint,
+                runId, Timestamp.from(Instant.now()));
+        records.running(started);
+        NasCli.Ran result;
+        try {
+            result = NasCli.runStage(sparkOptions.tables(), err, args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            records.failed(started, e.getMessage());
+            // Without the cause: the job printed its own error already, and the command line reports the root's.
+            throw new IllegalStateException("stage " + stage.name() + " (" + stage.job() + ") failed: "
+                    + e.getMessage() + "; run the pipeline again to resume it (finished stages are skipped)");
+        }
+        Long written = rowsWritten(spark, result.outputs().get(StageOutputs.RUN_ID));
+        String summary = result.stdout().strip();
+        records.succeeded(started, result.outputs(), written, summary);
+        outputs.put(stage.name(), result.outputs());
+        err.println(summary);
+        return RowFactory.create(stage.name(), stage.job(), "ran", written, String.format(Locale.ROOT, "%.1f",
+                (System.currentTimeMillis() - started.startedAt().getTime()) / 1e3));
     }
 
     /** The value of {@code ${stage.output}}: a stored or fresh output, or the file of a search's chosen ids. */
