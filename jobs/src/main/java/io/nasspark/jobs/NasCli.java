@@ -5,6 +5,7 @@ import io.nasspark.jobs.describe.DescribeJob;
 import io.nasspark.jobs.imports.ImportTableJob;
 import io.nasspark.jobs.bench.SearchComparisonCommand;
 import io.nasspark.jobs.bench.TrainerThroughputCommand;
+import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.latency.MeasureLatencyJob;
 import io.nasspark.jobs.meta.MetaAdaptJob;
 import io.nasspark.jobs.meta.MetaPretrainJob;
@@ -18,7 +19,6 @@ import io.nasspark.jobs.predict.PredictJob;
 import io.nasspark.jobs.predict.TrainPredictorJob;
 import io.nasspark.jobs.sample.SampleJob;
 import io.nasspark.jobs.sql.SqlJob;
-import io.nasspark.jobs.cli.SparkJob;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -70,12 +70,15 @@ public final class NasCli implements Runnable {
         return runStage(tables, err, args).stdout();
     }
 
-    /** What a job run by {@link #runStage} printed and named for later work. */
-    public record Ran(String stdout, Map<String, String> outputs) {}
+    /**
+     * What a job run by {@link #runStage} printed, named for later work and added to its output
+     * table (null for a command that is not a Spark job).
+     */
+    public record Ran(String stdout, Map<String, String> outputs, Long rowsWritten) {}
 
     /**
      * {@link #runInSession}, returning besides the job's stdout the outputs it named
-     * ({@link SparkJob#outputs()}; empty for a command that is not a Spark job).
+     * ({@link SparkJob#outputs()}; empty for a command that is not a Spark job) and its rows.
      */
     public static Ran runStage(String tables, PrintWriter err, String... args) {
         StringWriter out = new StringWriter();
@@ -90,7 +93,8 @@ public final class NasCli implements Runnable {
             throw new IllegalStateException(args[0] + " failed (exit " + code + ")" + (err == null ? ":\n" + out : ""));
         }
         Object job = cli.getSubcommands().get(args[0]).getCommand();
-        return new Ran(out.toString(), job instanceof SparkJob s ? s.outputs() : Map.of());
+        return job instanceof SparkJob s ? new Ran(out.toString(), s.outputs(), s.rowsWritten())
+                : new Ran(out.toString(), Map.of(), null);
     }
 
     public static void main(String[] args) {

@@ -23,6 +23,7 @@ public abstract class SparkJob implements Callable<Integer> {
     protected CommandSpec spec;
 
     private final Map<String, String> outputs = new LinkedHashMap<>();
+    private Long rowsWritten;
 
     /** What a job reports back: rows it added to its output table, and a summary for people. */
     public record Outcome(long rowsWritten, String summary) {}
@@ -66,6 +67,11 @@ public abstract class SparkJob implements Callable<Integer> {
         return Map.copyOf(outputs);
     }
 
+    /** Rows the run added to its output table; null before it succeeded. */
+    public Long rowsWritten() {
+        return rowsWritten;
+    }
+
     /** Does the work. */
     protected abstract Outcome run(SparkSession spark, String runId);
 
@@ -89,6 +95,7 @@ public abstract class SparkJob implements Callable<Integer> {
             throw e;
         }
         log.succeeded(outcome.rowsWritten(), outcome.summary());
+        rowsWritten = outcome.rowsWritten();
         spec.commandLine().getOut().println(outcome.summary());
         spec.commandLine().getOut().flush();
         return 0;

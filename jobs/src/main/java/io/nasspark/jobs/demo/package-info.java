@@ -1,2 +1,2 @@
-/** The {@code demo} job: the pipeline so far, on the embedded default. */
+/** The {@code demo} job: the built-in demo pipeline, every stage of a search on this machine. */
 package io.nasspark.jobs.demo;

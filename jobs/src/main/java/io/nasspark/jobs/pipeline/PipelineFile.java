@@ -3,10 +3,13 @@ package io.nasspark.jobs.pipeline;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -55,7 +58,7 @@ public record PipelineFile(String source, String name, List<Stage> stages) {
     public record Stage(String name, String job, List<Option> options, List<String> after, int line, int jobLine) {
 
         /** The option {@code key}, if the stage sets it. */
-        public java.util.Optional<Option> option(String key) {
+        public Optional<Option> option(String key) {
             return options.stream().filter(o -> o.key().equals(key)).findFirst();
         }
     }
@@ -83,8 +86,8 @@ public record PipelineFile(String source, String name, List<Stage> stages) {
     }
 
     /** Reads {@code path}. */
-    public static PipelineFile read(java.nio.file.Path path) {
-        try (Reader reader = java.nio.file.Files.newBufferedReader(path)) {
+    public static PipelineFile read(Path path) {
+        try (Reader reader = Files.newBufferedReader(path)) {
             return parse(path.toString(), reader);
         } catch (IOException e) {
             throw new IllegalArgumentException("--file " + path + " cannot be read: " + e.getMessage());
@@ -92,7 +95,7 @@ public record PipelineFile(String source, String name, List<Stage> stages) {
     }
 
     /** The stage called {@code name}, if there is one. */
-    public java.util.Optional<Stage> stage(String name) {
+    public Optional<Stage> stage(String name) {
         return stages.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 

@@ -8,8 +8,6 @@ import io.nasspark.jobs.pipeline.ChosenNetworks.Chosen;
 import io.nasspark.jobs.pipeline.PipelineFile.Stage;
 import io.nasspark.jobs.pipeline.StageRecords.Started;
 import io.nasspark.jobs.pipeline.StageRecords.Stored;
-import io.nasspark.schema.TableStore;
-import io.nasspark.schema.Tables;
 import io.nasspark.util.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,9 +131,8 @@ public final class PipelineJob extends SparkJob {
         String pipeline = plan.file().name();
         String position = String.format(Locale.ROOT, "[%d/%d] %s (%s)", index + 1, plan.ordered().size(),
                 stage.name(), stage.job());
-        List<String> args = StageOutputs.withSearchId(stage, pipeline, PipelinePlan.arguments(
-                StageOutputs.withDefaults(stage, pipeline), pipeline,
-                (name, output) -> resolve(spark, pipeline, outputs, name, output)));
+        List<String> args = PipelinePlan.commandLine(stage, pipeline,
+                (name, output) -> resolve(spark, pipeline, outputs, name, output));
         String fingerprint = Hashing.id128("pipeline-stage", String.join("\u0000", args));
         boolean done = before != null && StageRecords.SUCCEEDED.equals(before.status())
                 && fingerprint.equals(before.fingerprint());
@@ -164,7 +161,7 @@ public final class PipelineJob extends SparkJob {
             throw new IllegalStateException("stage " + stage.name() + " (" + stage.job() + ") failed: "
                     + e.getMessage() + "; run the pipeline again to resume it (finished stages are skipped)");
         }
-        Long written = rowsWritten(spark, result.outputs().get(StageOutputs.RUN_ID));
+        Long written = result.rowsWritten();
         String summary = result.stdout().strip();
         records.succeeded(started, result.outputs(), written, summary);
         outputs.put(stage.name(), result.outputs());
@@ -214,16 +211,6 @@ public final class PipelineJob extends SparkJob {
             throw new UncheckedIOException(e);
         }
         return path.toString();
-    }
-
-    private static Long rowsWritten(SparkSession spark, String runId) {
-        if (runId == null) {
-            return null;
-        }
-        List<Row> run = new TableStore(spark).read(Tables.RUNS)
-                .where(org.apache.spark.sql.functions.col("run_id").equalTo(runId)).select("rows_written")
-                .collectAsList();
-        return run.isEmpty() || run.get(0).isNullAt(0) ? null : run.get(0).getLong(0);
     }
 
     private String summary(SparkSession spark, String pipeline, int ran, List<Row> stages,

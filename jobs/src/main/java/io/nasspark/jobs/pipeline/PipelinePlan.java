@@ -130,6 +130,15 @@ public final class PipelinePlan {
         return args;
     }
 
+    /**
+     * The command line a stage runs: {@link #arguments} of the stage with the options the
+     * pipeline fills in ({@link StageOutputs#withDefaults}, {@link StageOutputs#withSearchId}).
+     */
+    static List<String> commandLine(Stage stage, String pipeline, BiFunction<String, String, String> resolve) {
+        return StageOutputs.withSearchId(stage, pipeline,
+                arguments(StageOutputs.withDefaults(stage, pipeline), pipeline, resolve));
+    }
+
     private static String substitute(String value, String pipeline, BiFunction<String, String, String> resolve) {
         Matcher m = REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
@@ -192,8 +201,7 @@ public final class PipelinePlan {
                         "set for every stage at once, on the pipeline's own command line");
             }
         }
-        List<String> args = StageOutputs.withSearchId(s, file.name(),
-                arguments(StageOutputs.withDefaults(s, file.name()), file.name(), (stage, output) -> "ref"));
+        List<String> args = commandLine(s, file.name(), (stage, output) -> "ref");
         try {
             NasCli.commandLine().parseArgs(args.toArray(String[]::new));
         } catch (ParameterException e) {

@@ -26,20 +26,17 @@ final class StageRecords {
     static final String FAILED = "failed";
 
     /** A stage's stored row. */
-    record Stored(String status, String fingerprint, Map<String, String> outputs, String stageRunId,
-            Timestamp finishedAt) {}
+    record Stored(String status, String fingerprint, Map<String, String> outputs, Timestamp finishedAt) {}
 
     /** A stage as it is about to run: what its row holds besides the status and the outcome. */
     record Started(String stage, int position, String job, String args, String fingerprint, String pipelineRunId,
             Timestamp startedAt) {}
 
-    private final SparkSession spark;
     private final TableStore store;
     private final String pipeline;
     private final Map<String, Row> byStage = new LinkedHashMap<>();
 
     StageRecords(SparkSession spark, String pipeline) {
-        this.spark = spark;
         this.store = new TableStore(spark);
         this.pipeline = pipeline;
     }
@@ -54,7 +51,7 @@ final class StageRecords {
             byStage.put(r.getAs("stage"), r);
             stored.put(r.getAs("stage"), new Stored(r.getAs("status"), r.getAs("fingerprint"),
                     r.isNullAt(r.fieldIndex("outputs")) ? Map.of() : r.getJavaMap(r.fieldIndex("outputs")),
-                    r.getAs("stage_run_id"), r.getAs("finished_at")));
+                    r.getAs("finished_at")));
         }
         return stored;
     }
