@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class GbtPredictor implements Predictor, Serializable {
 
-    static final int MAX_ITER = 100;
+    static final int DEFAULT_TREES = 100;
     static final int MAX_DEPTH = 5;
 
     private final GBTRegressionModel model;
@@ -41,7 +41,7 @@ final class GbtPredictor implements Predictor, Serializable {
     }
 
     static GbtPredictor fit(SparkSession spark, SearchSpace space, List<Candidate> x, double[] y,
-            boolean logTarget, long seed) {
+            boolean logTarget, long seed, int trees) {
         List<Row> rows = new ArrayList<>(x.size());
         for (int i = 0; i < x.size(); i++) {
             rows.add(RowFactory.create(features(space, x.get(i)), logTarget ? Math.log(y[i]) : y[i]));
@@ -49,7 +49,7 @@ final class GbtPredictor implements Predictor, Serializable {
         StructType schema = new StructType().add("features", new org.apache.spark.ml.linalg.VectorUDT())
                 .add("label", DataTypes.DoubleType);
         Dataset<Row> data = spark.createDataFrame(rows, schema);
-        GBTRegressionModel model = new GBTRegressor().setMaxIter(MAX_ITER).setMaxDepth(MAX_DEPTH)
+        GBTRegressionModel model = new GBTRegressor().setMaxIter(trees).setMaxDepth(MAX_DEPTH)
                 .setSeed(seed).fit(data);
         return new GbtPredictor(model, logTarget);
     }
@@ -70,7 +70,7 @@ final class GbtPredictor implements Predictor, Serializable {
 
     @Override
     public String describe() {
-        return "max_iter=" + MAX_ITER + ",max_depth=" + MAX_DEPTH + ",log_target=" + logTarget;
+        return "max_iter=" + model.getMaxIter() + ",max_depth=" + MAX_DEPTH + ",log_target=" + logTarget;
     }
 
     @Override

@@ -53,6 +53,10 @@ public final class TrainPredictorJob extends SparkJob {
     @Option(names = "--model", required = true, paramLabel = "KIND", description = "mlp, gnn, lut or gbt.")
     String model;
 
+    @Option(names = "--trees", paramLabel = "N",
+            description = "gbt only: boosting rounds, each a few Spark jobs (default: " + GbtPredictor.DEFAULT_TREES + ").")
+    Integer trees;
+
     @Option(names = "--train-size", paramLabel = "N", description = "Rows to fit on, per group.")
     Integer trainSize;
 
@@ -86,6 +90,12 @@ public final class TrainPredictorJob extends SparkJob {
         valueColumn = rows.column(statistic);
         if (!MODELS.contains(model)) {
             throw new IllegalArgumentException("--model must be one of " + String.join(", ", MODELS) + ", got " + model);
+        }
+        if (trees != null && !model.equals("gbt")) {
+            throw new IllegalArgumentException("--trees applies to --model gbt only, not " + model);
+        }
+        if (trees != null && trees < 1) {
+            throw new IllegalArgumentException("--trees must be at least 1, got " + trees);
         }
         if ((trainSize == null) == (trainFraction == null)) {
             throw new IllegalArgumentException("give one of --train-size and --train-fraction");
@@ -164,7 +174,8 @@ public final class TrainPredictorJob extends SparkJob {
         // The median is the default and stays out of the split, so earlier predictors keep their ids.
         String split = (trainSize != null ? "train-size=" + train : "train-fraction=" + trainFraction)
                 + (statistic.equals("median") ? "" : ",statistic=" + statistic)
-                + (channelScales ? "," + StoredPredictors.CHANNEL_SCALES : "");
+                + (channelScales ? "," + StoredPredictors.CHANNEL_SCALES : "")
+                + (trees == null ? "" : ",trees=" + trees);
         String predictorId = Hashing.id128("predictor", target, model, label, split, Long.toString(seed));
         List<Candidate> xs = new ArrayList<>(total);
         double[] ys = new double[total];
@@ -199,7 +210,8 @@ public final class TrainPredictorJob extends SparkJob {
         boolean log = rows == TargetRows.LATENCY;
         List<Candidate> fitOn = xs.subList(0, train);
         double[] fitY = java.util.Arrays.copyOfRange(ys, 0, train);
-        Predictor p = model.equals("gbt") ? GbtPredictor.fit(spark, space, fitOn, fitY, log, seed)
+        Predictor p = model.equals("gbt") ? GbtPredictor.fit(spark, space, fitOn, fitY, log, seed,
+                        trees == null ? GbtPredictor.DEFAULT_TREES : trees)
                 : Predictors.fit(model, space, fitOn, fitY, log, seed);
         List<Candidate> unseen = xs.subList(train, total);
         double[] truth = java.util.Arrays.copyOfRange(ys, train, total);

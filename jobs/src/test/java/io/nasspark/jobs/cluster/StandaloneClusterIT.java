@@ -42,6 +42,12 @@ class StandaloneClusterIT {
     static final Path ROOT = projectRoot();
     static final Path CLUSTER = ROOT.resolve("cluster-conf/local-cluster.sh");
     static final Path SUBMIT = ROOT.resolve("cluster-conf/submit.sh");
+    /**
+     * For every JVM the test starts (daemons, drivers, and the executors the workers start with
+     * their environment): they live for seconds, so C2's compile threads would cost the 2-core
+     * test machine more than they save. A real cluster keeps its JVMs' defaults.
+     */
+    static final Map<String, String> SHORT_LIVED_JVMS = Map.of("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
 
     @TempDir
     static Path work;
@@ -139,10 +145,12 @@ class StandaloneClusterIT {
         Path log = work.resolve("fault-submit.log");
         Path workDir = work.resolve(".nas/cluster/work");
         Map<String, Long> startedApps = appDirs(workDir);
-        Process submit = new ProcessBuilder(SUBMIT.toString(), "--conf-file", "standalone",
+        ProcessBuilder faultJob = new ProcessBuilder(SUBMIT.toString(), "--conf-file", "standalone",
                 "sample", "--space", "mbconv-small", "--count", Long.toString(count), "--seed", "11",
                 "--tables", tables.toString(), "--master", masterUrl)
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        faultJob.environment().putAll(SHORT_LIVED_JVMS);
+        Process submit = faultJob.start();
         String killPoint;
         try {
             // Wait (bounded) until an executor of this application runs tasks, then a little more.
@@ -180,7 +188,7 @@ class StandaloneClusterIT {
                 submit.destroyForcibly();
             }
         }
-        String output = Files.readString(log);
+        String output = withoutJvmNotices(Files.readString(log));
         System.out.println("fault job (exit " + submit.exitValue() + "):\n" + tail(output, 15));
         assertEquals(0, submit.exitValue(), output);
         String rows = sql(tables, "SELECT count(*), count(DISTINCT id) FROM architectures");
@@ -206,6 +214,7 @@ class StandaloneClusterIT {
         Path out = Files.createTempFile(work, "run", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(SHORT_LIVED_JVMS);
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -215,7 +224,13 @@ class StandaloneClusterIT {
             return new Run(-1, "timed out after " + seconds + " s: " + String.join(" ", cmd) + "\n"
                     + Files.readString(out));
         }
-        return new Run(p.exitValue(), Files.readString(out).replace("WARNING: Using incubator modules: jdk.incubator.vector\n", ""));
+        return new Run(p.exitValue(), withoutJvmNotices(Files.readString(out)));
+    }
+
+    /** Output without the lines every JVM prints about its options. */
+    static String withoutJvmNotices(String output) {
+        return output.replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "")
+                .replaceAll("(?m)^Picked up JAVA_TOOL_OPTIONS: .*\n", "");
     }
 
     /**

@@ -90,11 +90,12 @@ class PredictorJobsSparkTest extends SparkTestBase {
 
     @Test
     void theMllibBaselineTrainsAndPredictsByBroadcast() {
-        CliRun gbt = nas("train-predictor --target latency --model gbt --train-fraction 0.5 --seed 2 --group device=hw=b");
+        CliRun gbt = nas("train-predictor --target latency --model gbt --trees 20 --train-fraction 0.5 --seed 2 --group device=hw=b");
         assertEquals(0, gbt.code(), gbt.err());
-        Row p = spark.sql("SELECT predictor_id, test_rows, spearman_rho FROM " + IcebergCatalog.qualified("predictors")
+        Row p = spark.sql("SELECT predictor_id, test_rows, spearman_rho, split FROM " + IcebergCatalog.qualified("predictors")
                 + " WHERE model = 'gbt'").first();
         assertEquals(100L, p.getLong(1));
+        assertTrue(p.getString(3).endsWith(",trees=20"), "the rounds are part of the predictor's key: " + p);
         assertTrue(p.getDouble(2) > 0.5, gbt.out());
         CliRun predict = nas("predict --predictor " + p.getString(0));
         assertEquals(0, predict.code(), predict.err());
@@ -149,6 +150,9 @@ class PredictorJobsSparkTest extends SparkTestBase {
         CliRun tooMany = nas("train-predictor --target latency --model lut --train-size 500 --seed 1");
         assertEquals(2, tooMany.code());
         assertTrue(tooMany.err().contains("has only 200 rows; training on 500"), tooMany.err());
+        CliRun trees = nas("train-predictor --target latency --model lut --trees 5 --train-size 100");
+        assertEquals(2, trees.code());
+        assertTrue(trees.err().contains("--trees applies to --model gbt only, not lut"), trees.err());
         CliRun both = nas("train-predictor --target latency --model lut --seed 1");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("give one of --train-size and --train-fraction"), both.err());

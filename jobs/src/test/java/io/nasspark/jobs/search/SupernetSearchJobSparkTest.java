@@ -40,7 +40,7 @@ class SupernetSearchJobSparkTest extends SparkTestBase {
         assertEquals(0, nas("sample --space mbconv-mini --count 60 --seed 1").code());
         assertEquals(0, nas("measure-latency --space mbconv-mini --repeats 10 --warmup 3").code());
         assertEquals(0, nas("train-predictor --target latency --model mlp --train-fraction 0.8").code());
-        assertEquals(0, nas("train-predictor --target latency --model gbt --train-fraction 0.8").code());
+        assertEquals(0, nas("train-predictor --target latency --model gbt --trees 2 --train-fraction 0.8").code());
         mlp = predictorId("mlp");
         gbt = predictorId("gbt");
         Row p = StoredPredictors.find(new TableStore(spark), mlp);
