@@ -95,7 +95,7 @@ class PredictorJobsSparkTest extends SparkTestBase {
         Row p = spark.sql("SELECT predictor_id, test_rows, spearman_rho, split FROM " + IcebergCatalog.qualified("predictors")
                 + " WHERE model = 'gbt'").first();
         assertEquals(100L, p.getLong(1));
-        assertTrue(p.getString(3).endsWith(",trees=20"), "the rounds are part of the predictor's key: " + p);
+        assertTrue(p.getString(3).contains(",trees=20"), "the rounds are part of the predictor's key: " + p);
         assertTrue(p.getDouble(2) > 0.5, gbt.out());
         CliRun predict = nas("predict --predictor " + p.getString(0));
         assertEquals(0, predict.code(), predict.err());

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The job contract across processes: {@code nas sample} runs as its own JVM. Killed with
  * SIGKILL once its write has started, it leaves the table as it was, and a re-run finishes the
  * work with no duplicates. Two runs writing the same table at once both land, every row once.
- * The killed run and the two writers are the child processes; the rest (the first small draw,
- * the re-run, the counts) runs in the test's session on the same warehouse, its cached tables
- * refreshed before each read so that it sees what the children committed.
+ * The killed run and one of the two writers are child processes; the rest (the first small
+ * draw, the re-run, the other writer, the counts) runs in the test's session on the same
+ * warehouse, its cached tables refreshed before each read so that it sees what the children
+ * committed.
  */
 class SampleProcessTest extends SparkTestBase {
 
@@ -94,18 +95,23 @@ class SampleProcessTest extends SparkTestBase {
 
     @Test
     void twoRunsWritingOverlappingDrawsAtOnceBothLandWithEveryRowOnce() throws Exception {
-        String tables = WAREHOUSE.toString();
-        // Same seed: the first 30,000 draws are shared, the next 20,000 only the second's.
-        Process small = start("small", "sample", "--space", "mbconv-small", "--count", "30000",
-                "--seed", "7", "--tables", tables);
+        // Same seed: the first 30,000 draws are shared, the next 20,000 only the larger run's. One
+        // writer is a child process, the other runs in this JVM at the same time.
         Process large = start("large", "sample", "--space", "mbconv-small", "--count", "50000",
-                "--seed", "7", "--tables", tables);
+                "--seed", "7", "--tables", WAREHOUSE.toString());
         try {
-            assertTrue(small.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS) && large.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS));
-            assertEquals(0, small.exitValue(), Files.readString(tmp.resolve("small.err")));
+            // the child's first progress line: its job has started drawing
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LIMIT_SECONDS);
+            while (!Files.readString(tmp.resolve("large.out")).contains("candidates") && large.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(large.isAlive(), "the child should still be drawing: " + Files.readString(tmp.resolve("large.err")));
+            CliRun small = nas("sample --space mbconv-small --count 30000 --seed 7");
+            assertEquals(0, small.code(), small.err());
+            assertTrue(large.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS));
             assertEquals(0, large.exitValue(), Files.readString(tmp.resolve("large.err")));
         } finally {
-            small.destroyForcibly();
             large.destroyForcibly();
         }
         assertEquals("50000,50000", count());
