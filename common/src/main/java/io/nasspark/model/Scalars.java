@@ -34,8 +34,14 @@ public final class Scalars {
         return x.div(constant(x, v));
     }
 
-    /** {@code min(max(x, 0), 6)}, as DJL's {@code Activation.relu6} computes it. */
+    /**
+     * {@code min(max(x, 0), 6)} in one clamp. DJL's {@code Activation.relu6} takes a ReLU and then
+     * a minimum with 6, whose backward in libtorch also splits the gradient at ties: six passes
+     * over the activation besides the ReLU's, a quarter of an MBConv network's training step
+     * (docs/differentiable-search.md). The clamp's bounds are arrays of {@code x}'s manager, as
+     * {@link #constant} makes them, so they outlive the backward pass.
+     */
     public static NDArray relu6(NDArray x) {
-        return x.getNDArrayInternal().relu().minimum(constant(x, 6));
+        return x.clip(0f, 6f);
     }
 }
