@@ -42,13 +42,6 @@ class StandaloneClusterIT {
     static final Path ROOT = projectRoot();
     static final Path CLUSTER = ROOT.resolve("cluster-conf/local-cluster.sh");
     static final Path SUBMIT = ROOT.resolve("cluster-conf/submit.sh");
-    /**
-     * For every JVM the test starts (daemons, drivers, and the executors the workers start with
-     * their environment): they live for seconds, so C2's compile threads would cost the 2-core
-     * test machine more than they save. A real cluster keeps its JVMs' defaults.
-     */
-    static final Map<String, String> SHORT_LIVED_JVMS = Map.of("JAVA_TOOL_OPTIONS",
-            "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m");
 
     @TempDir
     static Path work;
@@ -131,12 +124,10 @@ class StandaloneClusterIT {
         Path log = work.resolve("fault-submit.log");
         Path workDir = work.resolve(".nas/cluster/work");
         Map<String, Long> startedApps = appDirs(workDir);
-        ProcessBuilder faultJob = new ProcessBuilder(SUBMIT.toString(), "--conf-file", "standalone",
+        Process submit = new ProcessBuilder(SUBMIT.toString(), "--conf-file", "standalone",
                 "sample", "--space", "mbconv-small", "--count", Long.toString(count), "--seed", "11",
                 "--tables", tables.toString(), "--master", masterUrl)
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        faultJob.environment().putAll(SHORT_LIVED_JVMS);
-        Process submit = faultJob.start();
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String killPoint;
         try {
             // Wait (bounded) until an executor of this application runs tasks, then a little more.
@@ -201,7 +192,6 @@ class StandaloneClusterIT {
         Path out = Files.createTempFile(work, "run", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(SHORT_LIVED_JVMS);
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -214,7 +204,7 @@ class StandaloneClusterIT {
         return new Run(p.exitValue(), withoutJvmNotices(Files.readString(out)));
     }
 
-    /** Output without the lines every JVM prints about its options. */
+    /** Output without the lines every JVM prints about its options (JAVA_TOOL_OPTIONS: see the pom). */
     static String withoutJvmNotices(String output) {
         return output.replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "")
                 .replaceAll("(?m)^Picked up JAVA_TOOL_OPTIONS: .*\n", "");
