@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Linear reparameterization (thesis §5.2 Observation 1, §5.3.5): a network with trained values
@@ -72,6 +73,15 @@ public final class LinearMerge {
         public String toString() {
             return path + " (" + layer + "): kept apart from the layer before it, " + reason;
         }
+    }
+
+    /**
+     * The layers {@code network} becomes when merged, whatever its trained values: the shallow
+     * network whose latency a deployment sees (the merge's shape does not depend on the values,
+     * so seeded trained-like ones stand in for them).
+     */
+    public static Layer shallow(Layer network, FeatureShape input) {
+        return merge(network, Equivalence.trainedLikeValues(network, input, new SplittableRandom(0)), input).network();
     }
 
     /** Merges {@code network}, whose values are {@code values}, for inputs of {@code input}. */

@@ -1,16 +1,24 @@
 package io.nasspark.latency;
 
+import io.nasspark.compress.LinearMerge;
 import java.util.Locale;
 
 /**
  * How a latency is measured: untimed warm-up passes, timed repeats, images per pass, the
  * engine's intra-op threads, whether the measurement had its executor to itself (no other task
  * running beside it), and how many networks one task times round-robin ({@code interleave}; 1
- * times each network's repeats back to back). Its label is part of every latency row's key, so
- * numbers taken under different protocols never mix.
+ * times each network's repeats back to back), and whether what is timed is the network or its
+ * deep-to-shallow transform ({@code transformed}: its linear layers merged, as it would be
+ * deployed). Its label is part of every latency row's key, so numbers taken under different
+ * protocols never mix.
  */
-public record LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive, int interleave)
-        implements java.io.Serializable {
+public record LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive, int interleave,
+        boolean transformed) implements java.io.Serializable {
+
+    /** A protocol that times the networks as they are. */
+    public LatencyProtocol(int warmup, int repeats, int batch, int threads, boolean exclusive, int interleave) {
+        this(warmup, repeats, batch, threads, exclusive, interleave, false);
+    }
 
     /** A protocol that shares the executor with other tasks. */
     public LatencyProtocol(int warmup, int repeats, int batch, int threads) {
@@ -47,15 +55,24 @@ public record LatencyProtocol(int warmup, int repeats, int batch, int threads, b
 
     /** This protocol with {@code times} as many warm-up passes and timed repeats. */
     public LatencyProtocol stretched(int times) {
-        return new LatencyProtocol(warmup * times, repeats * times, batch, threads, exclusive, interleave);
+        return new LatencyProtocol(warmup * times, repeats * times, batch, threads, exclusive, interleave,
+                transformed);
+    }
+
+    /** This protocol timing each network's deep-to-shallow transform instead of the network. */
+    public LatencyProtocol ofTransformed() {
+        return new LatencyProtocol(warmup, repeats, batch, threads, exclusive, interleave, true);
     }
 
     /**
      * For example {@code b1-w10-r50-t1}; {@code b1-w10-r50-t1-excl} when exclusive, and
-     * {@code b1-w10-r50-t1-i16} when 16 networks are timed round-robin.
+     * {@code b1-w10-r50-t1-i16} when 16 networks are timed round-robin, and
+     * {@code b1-w10-r50-t1+merged} for the transforms (the suffix the reparameterization's merged
+     * rows carry too).
      */
     public String label() {
-        return String.format(Locale.ROOT, "b%d-w%d-r%d-t%d%s%s", batch, warmup, repeats, threads,
-                exclusive ? "-excl" : "", interleaved() ? "-i" + interleave : "");
+        return String.format(Locale.ROOT, "b%d-w%d-r%d-t%d%s%s%s", batch, warmup, repeats, threads,
+                exclusive ? "-excl" : "", interleaved() ? "-i" + interleave : "",
+                transformed ? LinearMerge.MERGED_SUFFIX : "");
     }
 }

@@ -31,9 +31,11 @@ public final class DjlNetworkBuilder {
         } else if (layer instanceof Layer.BiasMap m) {
             return new BiasMapBlock(m);
         } else if (layer instanceof Layer.Activation a) {
-            return a.kind() == Layer.Activation.Kind.RELU6
-                    ? LambdaBlock.singleton(Scalars::relu6, "ReLU6")
-                    : Activation.reluBlock();
+            return switch (a.kind()) {
+                case RELU6 -> LambdaBlock.singleton(Scalars::relu6, "ReLU6");
+                case FADING_RELU6 -> new FadingReLU6();
+                case RELU -> Activation.reluBlock();
+            };
         } else if (layer instanceof Layer.AvgPool p) {
             return Pool.avgPool2dBlock(
                     new Shape(p.kernel(), p.kernel()),

@@ -51,11 +51,18 @@ public sealed interface Layer {
         /** The activation functions the spaces use. */
         public enum Kind {
             RELU,
-            RELU6
+            RELU6,
+            /**
+             * {@code (1 − t)·relu6(x) + t·x} with t set while the network trains
+             * ({@link FadingReLU6}): hybrid transformable training's way from a non-linear block
+             * to a linear one; the identity at t = 1.
+             */
+            FADING_RELU6
         }
 
         public static final Activation RELU = new Activation(Kind.RELU);
         public static final Activation RELU6 = new Activation(Kind.RELU6);
+        public static final Activation FADING_RELU6 = new Activation(Kind.FADING_RELU6);
     }
 
     /** Average pooling; {@code countIncludePad == false} divides by the real window size. */

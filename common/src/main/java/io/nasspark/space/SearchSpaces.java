@@ -9,7 +9,8 @@ import java.util.List;
 public final class SearchSpaces {
 
     /** Every space name, in the order help texts list them; grafting spaces are named by their base. */
-    public static final List<String> NAMES = List.of("nb201", "mbconv", "mbconv-small", "mbconv-mini");
+    public static final List<String> NAMES = List.of("nb201", "mbconv", "mbconv-small", "mbconv-mini",
+            "mbconv-hybrid", "mbconv-small-hybrid", "mbconv-mini-hybrid");
 
     private SearchSpaces() {}
 
@@ -30,6 +31,21 @@ public final class SearchSpaces {
                 throw new IllegalArgumentException("space " + name + " has no channel scales");
             }
             return GraftSpace.named(name);
+        }
+        if (name != null && name.endsWith(MbConvSpace.HYBRID_SUFFIX)) {
+            String baseName = name.substring(0, name.length() - MbConvSpace.HYBRID_SUFFIX.length());
+            SearchSpace base;
+            try {
+                base = byName(baseName, withScales);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown space '" + name + "' (the hybrid spaces: "
+                        + String.join(", ", NAMES.stream().filter(n -> n.endsWith(MbConvSpace.HYBRID_SUFFIX)).toList())
+                        + ")", e);
+            }
+            if (base instanceof MbConvSpace mbconv) {
+                return mbconv.hybrid();
+            }
+            throw new IllegalArgumentException("space " + name + ": only MBConv spaces have a hybrid form");
         }
         SearchSpace space = switch (name == null ? "" : name) {
             case "nb201" -> new Nb201Space();

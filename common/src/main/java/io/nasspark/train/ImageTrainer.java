@@ -12,9 +12,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.nasspark.model.Scalars;
 import ai.djl.util.Pair;
+import io.nasspark.model.FadingReLU6;
 import io.nasspark.model.NetworkWeights;
+import io.nasspark.model.Scalars;
 import io.nasspark.model.SeededWeights;
 import io.nasspark.util.Seeds;
 import java.util.Arrays;
@@ -46,6 +47,8 @@ public final class ImageTrainer implements AutoCloseable {
     private final List<Pair<String, Parameter>> trainable;
     private Optimizer optimizer;
     private int epochsDone;
+    /** Share of the training steps over which fading activations go from ReLU6 to identity; 0: none. */
+    private double fadeFraction;
 
     /**
      * @param block an uninitialised network for {@code data}'s images
@@ -100,8 +103,13 @@ public final class ImageTrainer implements AutoCloseable {
         }
         float[] losses = new float[batches];
         ParameterStore store = new ParameterStore(manager, false);
+        int totalSteps = recipe.steps(data.size());
         withThreadSettings(true, () -> {
             for (int b = 0; b < batches; b++) {
+                if (fadeFraction > 0) {
+                    int done = (epoch - 1) * batches + b + 1;
+                    setLinearity(Math.min(1, done / (fadeFraction * totalSteps)));
+                }
                 losses[b] = step(store, data, order, b * recipe.batch(), (b + 1) * recipe.batch());
                 if (!Float.isFinite(losses[b])) {
                     throw new DivergedException(epoch, b, losses[b]);
@@ -136,6 +144,28 @@ public final class ImageTrainer implements AutoCloseable {
             }
             return value;
         }
+    }
+
+    /**
+     * Hybrid transformable training (Double-Win NAS): the network's fading activations
+     * ({@link FadingReLU6}) go linearly from ReLU6 to the identity over the first
+     * {@code fraction} of the recipe's steps and stay the identity after, so the network ends
+     * exactly linear where they sit.
+     *
+     * @param fraction in (0, 1]
+     */
+    public ImageTrainer fadeNonLinearity(double fraction) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("the fading must take a share in (0, 1] of the steps, got " + fraction);
+        }
+        this.fadeFraction = fraction;
+        setLinearity(0);
+        return this;
+    }
+
+    /** Sets every fading activation's linearity (0 a ReLU6, 1 the identity); returns how many there are. */
+    public int setLinearity(double linearity) {
+        return FadingReLU6.setAll(block, linearity);
     }
 
     /** Image order of an epoch: as stored, or a seeded shuffle per epoch. */

@@ -53,7 +53,7 @@ public final class MbConvSupernet extends AbstractBlock {
         shapePreserving = new boolean[space.layers()];
         for (int l = 0; l < space.layers(); l++) {
             List<Block> ops = new ArrayList<>();
-            for (MbConvOp op : MbConvOp.values()) {
+            for (MbConvOp op : space.operators()) {
                 Layer layer = space.choice(l, op, 1.0, false);
                 ops.add(addChildBlock("layer" + l + "_" + op.token(), DjlNetworkBuilder.build(layer)));
             }
@@ -75,7 +75,7 @@ public final class MbConvSupernet extends AbstractBlock {
 
     /** Operators per layer K: the columns of a path. */
     public int operators() {
-        return MbConvOp.values().length;
+        return space.operators().size();
     }
 
     /**
@@ -124,9 +124,28 @@ public final class MbConvSupernet extends AbstractBlock {
         int[] picks = GumbelPaths.picks(pathOrAlpha);
         MbConvOp[] ops = new MbConvOp[picks.length];
         for (int l = 0; l < picks.length; l++) {
-            ops[l] = MbConvOp.values()[picks[l]];
+            ops[l] = space.operators().get(picks[l]);
         }
         return space.withOps(ops);
+    }
+
+    /** The sandwich rule's largest network: MBK7E6 in every layer. */
+    public NDArray largestPath(NDManager manager) {
+        return uniformPath(manager, MbConvOp.MBK7E6);
+    }
+
+    /** The sandwich rule's smallest network: skip in every layer. */
+    public NDArray smallestPath(NDManager manager) {
+        return uniformPath(manager, MbConvOp.SKIP);
+    }
+
+    private NDArray uniformPath(NDManager manager, MbConvOp op) {
+        float[] path = new float[layers() * operators()];
+        int k = space.operators().indexOf(op);
+        for (int l = 0; l < layers(); l++) {
+            path[l * operators() + k] = 1f;
+        }
+        return manager.create(path, new Shape(layers(), operators()));
     }
 
     /** The parameters of the path's sub-network, in the order its standalone network lists them. */

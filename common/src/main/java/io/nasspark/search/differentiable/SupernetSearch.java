@@ -43,6 +43,12 @@ import java.util.function.Consumer;
  *       latency of the architecture α derives (plus an optional proportional part,
  *       {@link LatencyTradeOff}).
  *   <li><b>fixed-λ</b>: the same with λ held at its start.
+ *   <li><b>sandwich</b> (Double-Win NAS): LightNAS whose w step trains several single paths on
+ *       the training batch, the largest network (MBK7E6 everywhere), the smallest (skip
+ *       everywhere) and {@link #SANDWICH_RANDOM_PATHS} drawn from α, their gradients summed before
+ *       one update, so operators α disfavours keep learning and the search does not collapse
+ *       onto the ones that got ahead early. The latency term is whatever the predictor predicts:
+ *       for a hybrid space, the transformed (shallow) network's latency.
  *   <li><b>SurgeNAS</b>: one-level: each step draws |O| ordered paths without replacement
  *       (Algorithm 1) on the same training batch, each with the identity mapping φ·x (Eq. 3.10,
  *       φ from 2 to 0), each path's activations freed after its backward, accumulates the
@@ -56,8 +62,11 @@ import java.util.function.Consumer;
  */
 public final class SupernetSearch {
 
-    /** The three searches. */
-    public enum Method { LIGHTNAS, FIXED_LAMBDA, SURGENAS }
+    /** The searches. */
+    public enum Method { LIGHTNAS, FIXED_LAMBDA, SURGENAS, SANDWICH }
+
+    /** Paths drawn from α besides the largest and the smallest in a sandwich step (BigNAS's two). */
+    public static final int SANDWICH_RANDOM_PATHS = 2;
 
     /** How α learns: plain SGD, or Adam as in the thesis ({@link AlphaAdam}). */
     public enum AlphaOptimizer { SGD, ADAM }
@@ -161,7 +170,7 @@ public final class SupernetSearch {
             NDArray alpha = manager.zeros(new Shape(supernet.layers(), supernet.operators()));
             alpha.setRequiresGradient(true);
             AlphaAdam adam = new AlphaAdam(manager, alpha);
-            boolean learned = method == Method.LIGHTNAS;
+            boolean learned = method == Method.LIGHTNAS || method == Method.SANDWICH;
             LatencyTradeOff lambda = new LatencyTradeOff(settings.lambda(), 0,
                     learned ? settings.lambdaLearningRate() : 0, learned ? settings.lambdaGain() : 0, targetMs);
             List<TraceRow> trace = new ArrayList<>();
@@ -204,10 +213,10 @@ public final class SupernetSearch {
                                     lambda.lambda(), rng);
                             validationLoss = Double.NaN;
                         } else if (warmup) {
-                            trainLoss = weightStep(store, alpha, x, y, tau, rng);
+                            trainLoss = weightStep(store, alpha, step, x, y, tau, rng);
                             validationLoss = Double.NaN;
                         } else {
-                            trainLoss = weightStep(store, alpha, x, y, tau, rng);
+                            trainLoss = weightStep(store, alpha, step, x, y, tau, rng);
                             int v = s % Math.max(1, validation.size() / settings.batch());
                             NDArray vx = validation.images(step, validationOrder, v * settings.batch(),
                                     (v + 1) * settings.batch());
@@ -236,9 +245,24 @@ public final class SupernetSearch {
         }
     }
 
-    /** LightNAS's w step: one path drawn from α without letting the training loss reach α. */
-    private double weightStep(ParameterStore store, NDArray alpha, NDArray x, NDArray y, double tau,
+    /**
+     * The w step: one path drawn from α (the sandwich: the largest, the smallest and paths drawn
+     * from α), without letting the training loss reach α. Returns the mean loss of the paths.
+     */
+    private double weightStep(ParameterStore store, NDArray alpha, NDManager step, NDArray x, NDArray y, double tau,
             SplittableRandom rng) {
+        if (method == Method.SANDWICH) {
+            List<NDArray> paths = new ArrayList<>(List.of(supernet.largestPath(step), supernet.smallestPath(step)));
+            for (int i = 0; i < SANDWICH_RANDOM_PATHS; i++) {
+                paths.add(GumbelPaths.singlePath(alpha.stopGradient(), tau, rng));
+            }
+            double sum = 0;
+            for (NDArray path : paths) {
+                sum += pathStep(store, x, y, path, 0, 0, paths.size());
+            }
+            updateWeights(settings.weightLearningRate());
+            return sum / paths.size();
+        }
         NDArray path = GumbelPaths.singlePath(alpha.stopGradient(), tau, rng);
         NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
         backward(loss);

@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  *
  * <p>A skip layer that changes shape (stride 2 or new channel count) cannot be an identity; it
  * becomes a 1x1 convolution with BatchNorm and ReLU6 at the layer's stride, as in FBNet.
+ *
+ * <p>A hybrid transformable space ({@link #hybrid}, Double-Win NAS) offers the six linear blocks
+ * besides the seven standard operators ({@link MbConvOp#HYBRID}): its networks are deep to
+ * train and become shallow when their linear blocks merge. Genes are operator ordinals in both
+ * kinds of space, so a standard candidate keeps its encoding.
  */
 public final class MbConvSpace extends GeneSpace {
 
@@ -35,12 +40,14 @@ public final class MbConvSpace extends GeneSpace {
 
     private static final int UNIT_SCALE = 2;
     private static final Pattern TOKEN =
-            Pattern.compile("MBK(\\d)E(\\d)(?:x(\\d+(?:\\.\\d+)?))?");
+            Pattern.compile("(L?)MBK(\\d)E(\\d)(?:x(\\d+(?:\\.\\d+)?))?");
 
     private final String name;
     private final MbConvLayout layout;
     private final int layers;
     private final boolean withScales;
+    /** The operators a layer chooses from; a gene is the operator's ordinal. */
+    private final List<MbConvOp> operators;
     /** LightNets++: the operators every drawn candidate keeps, or null when they are searched. */
     private final MbConvOp[] fixedOps;
 
@@ -50,18 +57,25 @@ public final class MbConvSpace extends GeneSpace {
      * @param withScales whether sampling and mutation also search the channel scales
      */
     public MbConvSpace(String name, MbConvLayout layout, boolean withScales) {
-        this(name, layout, withScales, null);
+        this(name, layout, withScales, MbConvOp.STANDARD, null);
     }
 
-    private MbConvSpace(String name, MbConvLayout layout, boolean withScales, MbConvOp[] fixedOps) {
-        super(arities(layout.searchableLayers()),
+    private MbConvSpace(String name, MbConvLayout layout, boolean withScales, List<MbConvOp> operators,
+            MbConvOp[] fixedOps) {
+        super(arities(layout.searchableLayers(), operators.size()),
                 defaults(layout.searchableLayers()),
                 searched(layout.searchableLayers(), withScales));
         this.name = name;
         this.layout = layout;
         this.layers = layout.searchableLayers();
         this.withScales = withScales;
+        this.operators = List.copyOf(operators);
         this.fixedOps = fixedOps;
+        for (int i = 0; i < operators.size(); i++) {
+            if (operators.get(i).ordinal() != i) {
+                throw new IllegalArgumentException("operators must be a prefix of MbConvOp in order: " + operators);
+            }
+        }
     }
 
     /**
@@ -75,7 +89,31 @@ public final class MbConvSpace extends GeneSpace {
         for (int l = 0; l < layers; l++) {
             ops[l] = op(found, l);
         }
-        return new MbConvSpace(name, layout, true, ops);
+        return new MbConvSpace(name, layout, true, operators, ops);
+    }
+
+    /** Suffix of a hybrid transformable space's name: {@code mbconv-mini-hybrid}. */
+    public static final String HYBRID_SUFFIX = "-hybrid";
+
+    /**
+     * The hybrid transformable space on this one's layout (Double-Win NAS): every searchable
+     * layer also offers the six linear blocks, named {@code <name>-hybrid}.
+     */
+    public MbConvSpace hybrid() {
+        if (isHybrid()) {
+            return this;
+        }
+        return new MbConvSpace(name + HYBRID_SUFFIX, layout, withScales, MbConvOp.HYBRID, fixedOps);
+    }
+
+    /** Whether the layers may choose linear blocks. */
+    public boolean isHybrid() {
+        return operators.size() > MbConvOp.STANDARD.size();
+    }
+
+    /** The operators a layer chooses from, in gene order. */
+    public List<MbConvOp> operators() {
+        return operators;
     }
 
     /** {@code mbconv}: Table 3.1 at 224 px, 1000 classes. */
@@ -125,7 +163,7 @@ public final class MbConvSpace extends GeneSpace {
 
     /** The op of searchable layer {@code l}. */
     public MbConvOp op(Candidate c, int l) {
-        return MbConvOp.values()[c.gene(l)];
+        return operators.get(c.gene(l));
     }
 
     /** The channel scale of searchable layer {@code l}. */
@@ -196,24 +234,27 @@ public final class MbConvSpace extends GeneSpace {
         }
         Matcher m = TOKEN.matcher(token);
         if (!m.matches()) {
-            throw new ArchParseException(
-                    where + " is not Skip or MBK<kernel>E<expansion>[x<scale>], e.g. MBK5E6x1.25");
+            throw new ArchParseException(where + " is not Skip or " + (isHybrid() ? "[L]" : "")
+                    + "MBK<kernel>E<expansion>[x<scale>], e.g. MBK5E6x1.25");
         }
-        int kernel = Integer.parseInt(m.group(1));
-        int expansion = Integer.parseInt(m.group(2));
-        MbConvOp op = Arrays.stream(MbConvOp.values())
-                .filter(o -> o.kernel() == kernel && o.expansion() == expansion)
-                .findFirst()
-                .orElseThrow(() -> new ArchParseException(
-                        where + ": no operator with kernel " + kernel + " and expansion "
-                                + expansion + " (kernels 3, 5, 7; expansions 3, 6)"));
+        boolean linear = !m.group(1).isEmpty();
+        if (linear && !isHybrid()) {
+            throw new ArchParseException(where + " is a linear block, which only the hybrid spaces offer ("
+                    + name + HYBRID_SUFFIX + ")");
+        }
+        MbConvOp op;
+        try {
+            op = MbConvOp.of(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), linear);
+        } catch (IllegalArgumentException e) {
+            throw new ArchParseException(where + ": " + e.getMessage());
+        }
         genes[l] = op.ordinal();
-        if (m.group(3) != null) {
-            double scale = Double.parseDouble(m.group(3));
+        if (m.group(4) != null) {
+            double scale = Double.parseDouble(m.group(4));
             int index = scaleIndex(scale);
             if (index < 0) {
                 throw new ArchParseException(
-                        where + ": scale " + m.group(3) + " is not one of " + Arrays.toString(SCALES));
+                        where + ": scale " + m.group(4) + " is not one of " + Arrays.toString(SCALES));
             }
             genes[layers + l] = index;
         }
@@ -290,13 +331,13 @@ public final class MbConvSpace extends GeneSpace {
 
     /**
      * A chain: node 0 the input, nodes 1..21 the searchable layers, node 22 the output.
-     * Feature columns: input, output, the seven ops, then the layer's channel scale.
+     * Feature columns: input, output, the space's operators, then the layer's channel scale.
      */
     @Override
     public GraphEncoding graph(Candidate c) {
         check(c);
         int n = layers + 2;
-        int ops = MbConvOp.values().length;
+        int ops = operators.size();
         int[][] adjacency = new int[n][n];
         float[][] features = new float[n][2 + ops + 1];
         features[0][0] = 1f;
@@ -326,6 +367,21 @@ public final class MbConvSpace extends GeneSpace {
      *     null keeps every block
      */
     public Layer network(Candidate c, int inputSize, int classes, boolean[] keep) {
+        return network(c, classes, keep, Inner.LINEAR);
+    }
+
+    /**
+     * The network hybrid transformable training trains (Double-Win NAS): every linear block
+     * with a fading ReLU6 where its non-linear twin has one. Its parameters are, in order, those
+     * of {@link #network(Candidate, int, int)}, and once the activations have faded to the
+     * identity it computes what that network computes, so the trained values carry over to the
+     * linear network and its merge.
+     */
+    public Layer fadingNetwork(Candidate c, int inputSize, int classes) {
+        return network(c, classes, null, Inner.FADING);
+    }
+
+    private Layer network(Candidate c, int classes, boolean[] keep, Inner linearBlocks) {
         check(c);
         int blocks = graftableBlocks(c);
         if (keep != null && keep.length != blocks) {
@@ -336,7 +392,9 @@ public final class MbConvSpace extends GeneSpace {
         int block = 1;
         for (int l = 0; l < layers; l++) {
             MbConvOp op = op(c, l);
-            net.add(choice(l, op, scale(c, l), !op.isSkip() && grafted(keep, block)));
+            Inner inner = op.isLinear() ? linearBlocks
+                    : !op.isSkip() && grafted(keep, block) ? Inner.LINEAR : Inner.NONLINEAR;
+            net.add(choice(l, op, scale(c, l), inner));
             block += op.isSkip() ? 0 : 1;
         }
         net.addAll(headLayers(classes));
@@ -350,8 +408,24 @@ public final class MbConvSpace extends GeneSpace {
                 mbconv(layout.stemChannels(), layout.firstChannels(), 3, 1, 1, 1.0, graftFirst));
     }
 
-    /** Searchable layer {@code l} as {@code op} at channel scale {@code scale}. */
+    /**
+     * Searchable layer {@code l} as {@code op} at channel scale {@code scale}; a linear
+     * operator is built as a grafted block whatever {@code grafted} says.
+     */
     public Layer choice(int l, MbConvOp op, double scale, boolean grafted) {
+        return choice(l, op, scale, grafted ? Inner.LINEAR : Inner.NONLINEAR);
+    }
+
+    /**
+     * What sits between the convolutions of an MBConv block: ReLU6 (MobileNetV2's), nothing (a
+     * grafted or linear block, with a ReLU6 after it), or a ReLU6 that hybrid transformable
+     * training fades into the identity (the linear block's shape and parameters, non-linear
+     * while it learns).
+     */
+    public enum Inner { NONLINEAR, LINEAR, FADING }
+
+    private Layer choice(int l, MbConvOp op, double scale, Inner inner) {
+        Inner actual = op.isLinear() && inner == Inner.NONLINEAR ? Inner.LINEAR : inner;
         if (l < 0 || l >= layers) {
             throw new IllegalArgumentException(name + " has searchable layers 0.." + (layers - 1) + ", not " + l);
         }
@@ -362,7 +436,7 @@ public final class MbConvSpace extends GeneSpace {
                 int stride = l == first ? stage.stride() : 1;
                 in = l == first ? in : stage.channels();
                 return op.isSkip() ? skip(in, stage.channels(), stride)
-                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale, grafted);
+                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale, actual);
             }
             in = stage.channels();
             first += stage.repeat();
@@ -385,6 +459,9 @@ public final class MbConvSpace extends GeneSpace {
         }
         int[] genes = defaults(layers);
         for (int l = 0; l < layers; l++) {
+            if (!operators.contains(ops[l])) {
+                throw new IllegalArgumentException(name + " does not offer " + ops[l].token());
+            }
             genes[l] = ops[l].ordinal();
         }
         return normalize(genes);
@@ -452,27 +529,35 @@ public final class MbConvSpace extends GeneSpace {
      * without the two inner ReLU6 and with one after the block.
      */
     static Layer mbconv(int in, int out, int kernel, int expansion, int stride, double scale, boolean grafted) {
+        return mbconv(in, out, kernel, expansion, stride, scale, grafted ? Inner.LINEAR : Inner.NONLINEAR);
+    }
+
+    private static Layer mbconv(int in, int out, int kernel, int expansion, int stride, double scale, Inner inner) {
         int hidden = expansion == 1 ? in : Math.max(1, (int) Math.round(in * expansion * scale));
         List<Layer> body = new ArrayList<>();
         if (expansion != 1) {
             body.add(Layer.Conv.of(in, hidden, 1, 1));
             body.add(new Layer.BatchNorm(hidden));
-            if (!grafted) {
-                body.add(Layer.Activation.RELU6);
-            }
+            addInner(body, inner);
         }
         body.add(Layer.Conv.depthwise(hidden, kernel, stride));
         body.add(new Layer.BatchNorm(hidden));
-        if (!grafted) {
-            body.add(Layer.Activation.RELU6);
-        }
+        addInner(body, inner);
         body.add(Layer.Conv.of(hidden, out, 1, 1));
         body.add(new Layer.BatchNorm(out));
         Layer block = new Layer.Sequence(body);
         if (stride == 1 && in == out) {
             block = new Layer.Residual(block, new Layer.Identity());
         }
-        return grafted ? Layer.Sequence.of(block, Layer.Activation.RELU6) : block;
+        return inner != Inner.NONLINEAR ? Layer.Sequence.of(block, Layer.Activation.RELU6) : block;
+    }
+
+    private static void addInner(List<Layer> body, Inner inner) {
+        if (inner == Inner.NONLINEAR) {
+            body.add(Layer.Activation.RELU6);
+        } else if (inner == Inner.FADING) {
+            body.add(Layer.Activation.FADING_RELU6);
+        }
     }
 
     static Layer skip(int in, int out, int stride) {
@@ -483,9 +568,9 @@ public final class MbConvSpace extends GeneSpace {
                 Layer.Conv.of(in, out, 1, stride), new Layer.BatchNorm(out), Layer.Activation.RELU6);
     }
 
-    private static int[] arities(int layers) {
+    private static int[] arities(int layers, int operators) {
         int[] a = new int[2 * layers];
-        Arrays.fill(a, 0, layers, MbConvOp.values().length);
+        Arrays.fill(a, 0, layers, operators);
         Arrays.fill(a, layers, 2 * layers, SCALES.length);
         return a;
     }

@@ -1,5 +1,6 @@
 package io.nasspark.jobs.latency;
 
+import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.contract.CandidateEvaluator;
 import io.nasspark.jobs.contract.GroupEvaluator;
 import io.nasspark.jobs.contract.StoredCandidates;
@@ -68,7 +69,7 @@ public final class LatencyEvaluator implements GroupEvaluator {
             try {
                 SearchSpace space = SearchSpaces.byName(candidate.getAs("space"));
                 int size = candidate.<Integer>getAs("input_size");
-                Layer network = space.network(StoredCandidates.parse(space, candidate), size,
+                Layer network = timed(space, StoredCandidates.parse(space, candidate), size,
                         candidate.<Integer>getAs("classes"));
                 timed.add(new Timed(i, network, FeatureShape.image(3, size), keyOf(candidate)));
             } catch (Exception e) {
@@ -94,6 +95,12 @@ public final class LatencyEvaluator implements GroupEvaluator {
             out[x.candidate()] = measuredRow(common(candidates.get(x.candidate()), timing, Tables.OK, null), m, profile);
         }
         return List.of(out);
+    }
+
+    /** What the protocol times of candidate {@code c}: its network, or the network's deep-to-shallow transform. */
+    private Layer timed(SearchSpace space, Candidate c, int size, int classes) {
+        Layer network = space.network(c, size, classes);
+        return protocol.transformed() ? LinearMerge.shallow(network, FeatureShape.image(3, size)) : network;
     }
 
     /** A network to time: the candidate it belongs to (-1 for a reference) and its reference key. */
@@ -128,7 +135,7 @@ public final class LatencyEvaluator implements GroupEvaluator {
             if (inGroup >= 0) {
                 at.put(x.key(), inGroup);
             } else {
-                timed.add(new Timed(-1, space.network(reference, size, classes), FeatureShape.image(3, size), x.key()));
+                timed.add(new Timed(-1, timed(space, reference, size, classes), FeatureShape.image(3, size), x.key()));
                 at.put(x.key(), timed.size() - 1);
             }
         }

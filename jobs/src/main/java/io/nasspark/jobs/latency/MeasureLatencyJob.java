@@ -44,6 +44,12 @@ public final class MeasureLatencyJob extends SparkJob {
                     + " candidate on its own, uncalibrated (default: ${DEFAULT-VALUE}).")
     int interleave;
 
+    @Option(names = "--transformed",
+            description = "Time each candidate's deep-to-shallow transform (its linear layers merged: BatchNorms"
+                    + " folded, linear blocks into one convolution), as a deployment runs it; rows under protocol"
+                    + " <protocol>+merged. For hybrid spaces, whose searches predict the transform's latency.")
+    boolean transformed;
+
     @Override
     protected void validate() {
         selection.validate();
@@ -63,7 +69,8 @@ public final class MeasureLatencyJob extends SparkJob {
 
     @Override
     protected Outcome run(SparkSession spark, String runId) {
-        LatencyProtocol p = latency.protocol(spark, interleave);
+        LatencyProtocol measured = latency.protocol(spark, interleave);
+        LatencyProtocol p = transformed ? measured.ofTransformed() : measured;
         String label = latency.device(p);
         Dataset<Row> candidates = latency.keyed(selection.select(spark), p);
         CandidateWork measuring = new CandidateWork(spark, Tables.LATENCY, work).candidatesPerTask(p.interleave());

@@ -55,12 +55,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true)
 public final class SupernetSearchJob extends SparkJob {
 
-    @Option(names = "--method", required = true, paramLabel = "lightnas|fixed-lambda|surgenas",
-            description = "LightNAS (λ learned), its fixed-λ baseline, or SurgeNAS.")
+    @Option(names = "--method", required = true, paramLabel = "lightnas|fixed-lambda|surgenas|sandwich",
+            description = "LightNAS (λ learned), its fixed-λ baseline, SurgeNAS, or Double-Win NAS's sandwich search"
+                    + " (LightNAS whose weights train the largest, the smallest and two sampled paths per step).")
     String method;
 
     @Option(names = "--space", required = true, paramLabel = "SPACE",
-            description = "A layer-wise MBConv space: mbconv, mbconv-small or mbconv-mini.")
+            description = "A layer-wise MBConv space: mbconv, mbconv-small or mbconv-mini, or their hybrid"
+                    + " transformable forms (mbconv-mini-hybrid, …) with linear blocks.")
     String space;
 
     @Option(names = "--latency-predictor", required = true, paramLabel = "ID",
@@ -166,11 +168,11 @@ public final class SupernetSearchJob extends SparkJob {
     protected void validate() {
         searchMethod = Arrays.stream(SupernetSearch.Method.values()).filter(m -> methodName(m).equals(method))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException(
-                        "--method must be lightnas, fixed-lambda or surgenas, got " + method));
+                        "--method must be lightnas, fixed-lambda, surgenas or sandwich, got " + method));
         SearchSpace s = SearchSpaces.byName(space);
         if (!(s instanceof MbConvSpace mbconv) || mbconv.layers() == 0) {
             throw new IllegalArgumentException("space " + space + " has no searchable MBConv layers; supernet-search"
-                    + " searches mbconv, mbconv-small or mbconv-mini");
+                    + " searches mbconv, mbconv-small or mbconv-mini, or their -hybrid forms");
         }
         searchSpace = mbconv;
         if (epochs < 1) {
@@ -214,8 +216,8 @@ public final class SupernetSearchJob extends SparkJob {
         if (!(lambdaGain >= 0)) {
             throw new IllegalArgumentException("--lambda-gain must be 0 or more, got " + lambdaGain);
         }
-        if (searchMethod != SupernetSearch.Method.LIGHTNAS) {
-            lambdaLr = 0; // only LightNAS learns λ
+        if (searchMethod != SupernetSearch.Method.LIGHTNAS && searchMethod != SupernetSearch.Method.SANDWICH) {
+            lambdaLr = 0; // only LightNAS and the sandwich search learn λ
             lambdaGain = 0;
         }
         if (!(identityWeight >= 0)) {

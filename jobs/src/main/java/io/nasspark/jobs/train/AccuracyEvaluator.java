@@ -65,13 +65,15 @@ final class AccuracyEvaluator implements CandidateEvaluator {
             for (int e = 0; e < training.recipe().epochs(); e++) {
                 trainer.epoch(data);
             }
+            training.finishTraining(trainer);
             double seconds = ScoreEvaluator.seconds(start);
             row.put("train_seconds", seconds);
             ImageTrainer.Accuracy acc = trainer.evaluate(test);
             row.put("top1", acc.top1());
             row.put("top5", acc.top5());
             if (merge) {
-                mergedRows.add(mergedAccuracy(candidate, network, trainer.values(), data, test, seconds));
+                mergedRows.add(mergedAccuracy(candidate, training.trainedNetwork(candidate), trainer.values(), data, test,
+                        seconds));
             }
         } catch (DivergedException d) {
             row.put("status", Tables.DIVERGED);
@@ -112,7 +114,7 @@ final class AccuracyEvaluator implements CandidateEvaluator {
 
     /** The training recipe and, when not the whole split, the test images judged on. */
     String recipeLabel() {
-        return training.recipe().label() + (testImages > 0 ? "-t" + testImages : "");
+        return training.recipe().label() + training.linearizationLabel() + (testImages > 0 ? "-t" + testImages : "");
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.nasspark.jobs.contract.CandidateWork;
 import io.nasspark.jobs.contract.WorkOptions;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
+import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.train.TrainingRecipe;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -46,6 +47,19 @@ public final class TrainAccuracyJob extends SparkJob {
                     + " BatchNorms folded, grafted blocks merged), under recipe <recipe>+merged.")
     boolean merge;
 
+    @Option(names = "--linearize", paramLabel = "start|gradual|after", defaultValue = "start",
+            description = "Hybrid spaces: how the linear blocks learn. start: linear from the first step; gradual:"
+                    + " hybrid transformable training, their ReLU6 faded into the identity over --fade-share of the"
+                    + " steps; after: non-linear throughout, made linear once trained (default: ${DEFAULT-VALUE}).")
+    String linearize;
+
+    @Option(names = "--fade-share", paramLabel = "F", defaultValue = "0.67",
+            description = "gradual: share of the steps over which the activations fade; the rest train the exactly"
+                    + " linear blocks (default: ${DEFAULT-VALUE}).")
+    double fadeShare;
+
+    private CandidateTraining.Linearization linearization;
+
     private TrainingRecipe recipe;
     private int classes;
 
@@ -55,6 +69,15 @@ public final class TrainAccuracyJob extends SparkJob {
         work.validate();
         if (testImages < 0) {
             throw new IllegalArgumentException("--test-images must not be negative, got " + testImages);
+        }
+        linearization = CandidateTraining.Linearization.of(linearize);
+        if (!(fadeShare > 0 && fadeShare <= 1)) {
+            throw new IllegalArgumentException("--fade-share must be in (0, 1], got " + fadeShare);
+        }
+        if (linearization != CandidateTraining.Linearization.FROM_START
+                && (selection.space() == null || !selection.space().endsWith(MbConvSpace.HYBRID_SUFFIX))) {
+            throw new IllegalArgumentException("--linearize " + linearize + " needs --space naming a hybrid space,"
+                    + " such as mbconv-mini-hybrid");
         }
         recipe = training.recipe(10, 10_000, true);
         classes = TrainingData.check(training.dataset(), recipe);
@@ -69,8 +92,9 @@ public final class TrainAccuracyJob extends SparkJob {
     protected Outcome run(SparkSession spark, String runId) {
         String task = TrainingData.task(training.dataset());
         int threads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
-        AccuracyEvaluator evaluator = new AccuracyEvaluator(new CandidateTraining(training.dataset(), recipe, threads),
-                task, testImages, runId, merge);
+        CandidateTraining candidateTraining = new CandidateTraining(training.dataset(), recipe, threads)
+                .linearizing(linearization, fadeShare);
+        AccuracyEvaluator evaluator = new AccuracyEvaluator(candidateTraining, task, testImages, runId, merge);
         Dataset<Row> candidates = TrainingJobs.matchingClasses(selection.select(spark), classes, training.dataset())
                 .withColumn("task", lit(task))
                 .withColumn("recipe", lit(evaluator.recipeLabel()));
