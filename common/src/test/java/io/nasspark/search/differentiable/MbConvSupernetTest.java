@@ -34,11 +34,11 @@ class MbConvSupernetTest {
             List.of(new MbConvLayout.Stage(8, 2, 1), new MbConvLayout.Stage(16, 2, 2)), 32, 16), false);
 
     private static NDArray path(NDManager m, int[] picks) {
-        float[] p = new float[picks.length * MbConvOp.values().length];
+        float[] p = new float[picks.length * MbConvOp.STANDARD.size()];
         for (int l = 0; l < picks.length; l++) {
-            p[l * MbConvOp.values().length + picks[l]] = 1;
+            p[l * MbConvOp.STANDARD.size() + picks[l]] = 1;
         }
-        return m.create(p, new Shape(picks.length, MbConvOp.values().length));
+        return m.create(p, new Shape(picks.length, MbConvOp.STANDARD.size()));
     }
 
     private static MbConvSupernet initialised(NDManager m, int batch) {

@@ -1,6 +1,7 @@
 package io.nasspark.search.differentiable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -10,9 +11,11 @@ import io.nasspark.data.ImageSet;
 import io.nasspark.model.CostModel;
 import io.nasspark.model.FeatureShape;
 import io.nasspark.model.SeededWeights;
+import io.nasspark.predict.LookupTablePredictor;
 import io.nasspark.predict.MlpPredictor;
 import io.nasspark.space.Candidate;
 import io.nasspark.space.CandidateSampler;
+import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.train.ImageBatches;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,7 +105,7 @@ class SupernetSearchTest {
                     .run(train, validation, null, Integer.MAX_VALUE);
         }
         int perEpoch = 192 / 32;
-        double uniform = Math.log(io.nasspark.space.mbconv.MbConvOp.values().length);
+        double uniform = Math.log(io.nasspark.space.mbconv.MbConvOp.STANDARD.size());
         for (SupernetSearch.TraceRow row : r.trace().subList(0, perEpoch)) {
             assertEquals(uniform, row.alphaEntropy(), 1e-6, "α stays at zero in the warm-up: " + row);
             assertEquals(0, row.lambda(), 0, "λ stays put in the warm-up: " + row);
@@ -140,6 +143,42 @@ class SupernetSearchTest {
             // an SGD delta of every weight stayed on it each step before: a supernet a step
             assertEquals(before, ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size());
         }
+    }
+
+    @Test
+    void theSandwichSearchTrainsTheLargestAndSmallestPathsEveryStepAndLearnsLambda() {
+        MbConvSpace hybrid = MbConvSupernetTest.TINY.hybrid();
+        CandidateSampler sampler = new CandidateSampler(hybrid, 2);
+        List<Candidate> cs = LongStream.range(0, 200).mapToObj(sampler::at).toList();
+        double[] mflops = cs.stream().mapToDouble(c -> CostModel.of(hybrid.network(c, SIZE, 10),
+                FeatureShape.image(3, SIZE)).flops() / 1e6).toArray();
+        LookupTablePredictor lut = LookupTablePredictor.fit(hybrid, cs, mflops);
+        try (NDManager m = NDManager.newBaseManager()) {
+            MbConvSupernet supernet = new MbConvSupernet(hybrid, 10);
+            supernet.initialize(m, DataType.FLOAT32, train.inputShape());
+            SeededWeights.apply(supernet, SeededWeights.Scheme.HE, new SplittableRandom(9));
+            assertEquals(13, supernet.operators());
+            float[] largestBefore = weightsOf(supernet, "layer3_MBK7E6");
+            SupernetSearch.Result r = new SupernetSearch(supernet, lut, SupernetSearch.Method.SANDWICH, 2.0, TWO_EPOCHS,
+                    7).run(train, validation, null, 1);
+            assertEquals(192 / 32, r.trace().size());
+            double before = 0;
+            for (SupernetSearch.TraceRow row : r.trace()) {
+                assertEquals(Math.signum(row.predictedMs() - 2.0), Math.signum(row.lambda() - before), 0,
+                        "λ follows LAT − T: " + row);
+                assertTrue(Double.isFinite(row.trainLoss()) && Double.isFinite(row.validationLoss()), row.toString());
+                before = row.lambda();
+            }
+            // the largest path trains every step, whatever α prefers
+            assertNotEquals(largestBefore[0], weightsOf(supernet, "layer3_MBK7E6")[0]);
+            assertEquals(hybrid.format(r.derived()), r.trace().get(r.trace().size() - 1).arch());
+            assertEquals(r.derived(), hybrid.parse(hybrid.format(r.derived())));
+        }
+    }
+
+    private static float[] weightsOf(MbConvSupernet supernet, String operator) {
+        return supernet.getChildren().stream().filter(b -> b.getKey().endsWith(operator)).findFirst().orElseThrow()
+                .getValue().getParameters().get(0).getValue().getArray().toFloatArray();
     }
 
     @Test
