@@ -11,6 +11,20 @@ import java.util.List;
  */
 public sealed interface Layer {
 
+    /** How many layers of {@code kind} the tree holds (a network's depth in convolutions, say). */
+    static int count(Layer layer, Class<? extends Layer> kind) {
+        if (kind.isInstance(layer)) {
+            return 1;
+        } else if (layer instanceof Sequence s) {
+            return s.layers().stream().mapToInt(l -> count(l, kind)).sum();
+        } else if (layer instanceof Residual r) {
+            return count(r.body(), kind) + count(r.shortcut(), kind);
+        } else if (layer instanceof Dag d) {
+            return d.edges().stream().mapToInt(e -> count(e.op(), kind)).sum();
+        }
+        return 0;
+    }
+
     /** K x K convolution, {@code groups == in} for depthwise. Padding is K / 2. */
     record Conv(int in, int out, int kernel, int stride, int groups, boolean bias) implements Layer {
         /** Without bias. */

@@ -103,13 +103,9 @@ public final class ImageTrainer implements AutoCloseable {
         }
         float[] losses = new float[batches];
         ParameterStore store = new ParameterStore(manager, false);
-        int totalSteps = recipe.steps(data.size());
         withThreadSettings(true, () -> {
             for (int b = 0; b < batches; b++) {
-                if (fadeFraction > 0) {
-                    int done = (epoch - 1) * batches + b + 1;
-                    setLinearity(Math.min(1, done / (fadeFraction * totalSteps)));
-                }
+                fade(epoch, batches, b);
                 losses[b] = step(store, data, order, b * recipe.batch(), (b + 1) * recipe.batch());
                 if (!Float.isFinite(losses[b])) {
                     throw new DivergedException(epoch, b, losses[b]);
@@ -120,29 +116,122 @@ public final class ImageTrainer implements AutoCloseable {
         return losses;
     }
 
+    /**
+     * One epoch of arbitrary-resolution elastic training (Double-Win NAS) with cross-resolution
+     * distillation: every step runs the batch at the highest resolution against the labels and
+     * at one lower resolution drawn per step (seeded) against the highest one's soft outputs,
+     * and the summed loss trains the shared weights once. BatchNorm statistics are shared while
+     * training and recalibrated per resolution before judging ({@link #recalibrateBatchNorm}).
+     *
+     * @param bySize the same images at each resolution of the range, ascending; the last teaches
+     * @return the loss of every batch (labels' plus distillation's), in order
+     */
+    public float[] elasticEpoch(List<ImageBatches> bySize) {
+        if (bySize.size() < 2) {
+            throw new IllegalArgumentException("elastic training needs at least two resolutions, got " + bySize.size());
+        }
+        ImageBatches teacher = bySize.get(bySize.size() - 1);
+        int epoch = ++epochsDone;
+        int[] order = order(recipe.usedImages(teacher.size()), epoch);
+        int batches = recipe.batchesPerEpoch(teacher.size());
+        if (batches == 0) {
+            throw new IllegalArgumentException(recipe.usedImages(teacher.size()) + " training images are fewer than"
+                    + " one batch of " + recipe.batch());
+        }
+        float[] losses = new float[batches];
+        ParameterStore store = new ParameterStore(manager, false);
+        withThreadSettings(true, () -> {
+            for (int b = 0; b < batches; b++) {
+                int from = b * recipe.batch();
+                int to = from + recipe.batch();
+                fade(epoch, batches, b);
+                SplittableRandom draw = new SplittableRandom(Seeds.mix(Seeds.mix(initSeed, epoch), b));
+                ImageBatches student = bySize.get(draw.nextInt(bySize.size() - 1));
+                losses[b] = elasticStep(store, teacher, student, order, from, to);
+                if (!Float.isFinite(losses[b])) {
+                    throw new DivergedException(epoch, b, losses[b]);
+                }
+            }
+            return null;
+        });
+        return losses;
+    }
+
+    private float elasticStep(ParameterStore store, ImageBatches teacher, ImageBatches student, int[] order, int from,
+            int to) {
+        try (NDManager step = manager.newSubManager()) {
+            NDArray high = block.forward(store, new NDList(teacher.images(step, order, from, to)), true)
+                    .singletonOrThrow();
+            NDArray labels = Scalars.dividedBy(high.logSoftmax(1).mul(teacher.oneHot(step, order, from, to)).sum(),
+                    -(to - from));
+            NDArray low = block.forward(store, new NDList(student.images(step, order, from, to)), true)
+                    .singletonOrThrow();
+            // the teacher's outputs are targets: no gradient flows back through them
+            NDArray soft = high.stopGradient().softmax(1);
+            NDArray distillation = Scalars.dividedBy(low.logSoftmax(1).mul(soft).sum(), -(to - from));
+            return backwardAndUpdate(labels.add(distillation));
+        }
+    }
+
+    /**
+     * Re-estimates every BatchNorm's running statistics at {@code data}'s resolution, weights
+     * untouched: {@code batches} forward passes in training mode without gradients (each moves
+     * the statistics by DJL's momentum toward the batch's). A network trained at several
+     * resolutions has statistics of their mix; judged at one, it wants that one's (US-Nets,
+     * BigNAS do the same).
+     */
+    public void recalibrateBatchNorm(ImageBatches data, int batches) {
+        int n = Math.min(recipe.batch(), data.size());
+        int[] order = new int[data.size()];
+        Arrays.setAll(order, i -> i);
+        ParameterStore store = new ParameterStore(manager, false);
+        withThreadSettings(false, () -> {
+            for (int b = 0; b < batches; b++) {
+                int from = (b * n) % (data.size() - n + 1);
+                try (NDManager step = manager.newSubManager()) {
+                    block.forward(store, new NDList(data.images(step, order, from, from + n)), true);
+                }
+            }
+            return null;
+        });
+    }
+
     private float step(ParameterStore store, ImageBatches data, int[] order, int from, int to) {
         try (NDManager step = manager.newSubManager()) {
             NDArray x = data.images(step, order, from, to);
             NDArray logits = block.forward(store, new NDList(x), true).singletonOrThrow();
             NDArray loss = Scalars.dividedBy(logits.logSoftmax(1).mul(data.oneHot(step, order, from, to)).sum(), -(to - from));
-            float value = loss.getFloat();
-            if (!Float.isFinite(value)) {
-                return value;
-            }
-            JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
-            JniUtils.setGradMode(false);
-            try {
-                for (Pair<String, Parameter> p : trainable) {
-                    NDArray weight = p.getValue().getArray();
-                    try (NDArray grad = weight.getGradient()) {
-                        optimizer.update(p.getValue().getId(), weight, grad);
-                    }
-                    JniUtils.zeroGrad((PtNDArray) weight);
-                }
-            } finally {
-                JniUtils.setGradMode(true);
-            }
+            return backwardAndUpdate(loss);
+        }
+    }
+
+    /** The loss's value; unless it is not finite, one backward pass and one optimizer step. */
+    private float backwardAndUpdate(NDArray loss) {
+        float value = loss.getFloat();
+        if (!Float.isFinite(value)) {
             return value;
+        }
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
+        JniUtils.setGradMode(false);
+        try {
+            for (Pair<String, Parameter> p : trainable) {
+                NDArray weight = p.getValue().getArray();
+                try (NDArray grad = weight.getGradient()) {
+                    optimizer.update(p.getValue().getId(), weight, grad);
+                }
+                JniUtils.zeroGrad((PtNDArray) weight);
+            }
+        } finally {
+            JniUtils.setGradMode(true);
+        }
+        return value;
+    }
+
+    /** Before step {@code b} of {@code epoch}: the fading activations' linearity on their schedule. */
+    private void fade(int epoch, int batches, int b) {
+        if (fadeFraction > 0) {
+            int done = (epoch - 1) * batches + b + 1;
+            setLinearity(Math.min(1, done / (fadeFraction * recipe.epochs() * batches)));
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.nn.Block;
 import io.nasspark.data.Datasets;
 import io.nasspark.data.ImageSet;
 import io.nasspark.model.DjlNetworkBuilder;
@@ -14,6 +15,7 @@ import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,5 +167,59 @@ class ImageTrainerTest {
         assertEquals(0.25f, px[1], 1e-6);
         assertEquals(0.75f, px[2], 1e-6);
         assertEquals(1f, px[3], 1e-6);
+    }
+
+    @Test
+    void elasticTrainingIsSeededAndBatchNormIsRecalibratedPerResolution() {
+        Datasets.Splits fm = Datasets.open("fashion-mnist");
+        ImageBatches.Normalisation norm = ImageBatches.Normalisation.of(fm.train(), 256);
+        // NAS-Bench-201's two reductions want sizes divisible by 4
+        List<ImageBatches> bySize = List.of(ImageBatches.of(fm.train(), 128, 8, norm),
+                ImageBatches.of(fm.train(), 128, 12, norm), ImageBatches.of(fm.train(), 128, 16, norm));
+        TrainingRecipe recipe = new TrainingRecipe(2, 32, 128, "sgd", 0.05f, 0.9f, 0f, "cosine", true, 3);
+        Candidate c = NB201.parse(CONV);
+        float[][] runs = new float[2][];
+        float[] at12 = null;
+        float[] at16 = null;
+        float[] at16Again = null;
+        for (int run = 0; run < 2; run++) {
+            Block block = DjlNetworkBuilder.build(NB201.network(c, 16, 10));
+            try (ImageTrainer t = new ImageTrainer(block, bySize.get(2), recipe, 42, 1)) {
+                t.elasticEpoch(bySize);
+                runs[run] = t.elasticEpoch(bySize);
+                t.recalibrateBatchNorm(bySize.get(1), 64);
+                at12 = runningMean(block);
+                assertTrue(t.evaluate(ImageBatches.of(fm.test(), 200, 12, norm)).top1() > 10, "it runs at 12 px");
+                t.recalibrateBatchNorm(bySize.get(2), 64);
+                at16 = runningMean(block);
+                t.recalibrateBatchNorm(bySize.get(2), 64);
+                at16Again = runningMean(block);
+            }
+        }
+        assertArrayEquals(runs[0], runs[1], "same seed, same draws of resolution, same losses");
+        for (float loss : runs[0]) {
+            assertTrue(Float.isFinite(loss) && loss > 0, Arrays.toString(runs[0]));
+        }
+        double apart = 0;
+        double again = 0;
+        for (int i = 0; i < at16.length; i++) {
+            apart = Math.max(apart, Math.abs(at12[i] - at16[i]));
+            again = Math.max(again, Math.abs(at16Again[i] - at16[i]));
+        }
+        assertTrue(apart > 1e-3, "the statistics depend on the resolution: " + apart);
+        assertTrue(again < 0.01 * apart, "recalibrated twice at one resolution, the statistics hold: " + again);
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> {
+            try (ImageTrainer t = new ImageTrainer(DjlNetworkBuilder.build(NB201.network(c, 16, 10)), train, recipe,
+                    42, 1)) {
+                t.elasticEpoch(List.of(train));
+            }
+        });
+        assertTrue(one.getMessage().contains("at least two resolutions"), one.getMessage());
+    }
+
+    /** The running means of the network's first BatchNorm. */
+    private static float[] runningMean(Block block) {
+        return block.getParameters().stream().filter(p -> p.getKey().endsWith("runningMean")).findFirst()
+                .orElseThrow().getValue().getArray().toFloatArray();
     }
 }

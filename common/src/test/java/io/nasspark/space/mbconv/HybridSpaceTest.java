@@ -146,22 +146,11 @@ class HybridSpaceTest {
     }
 
     private static int convolutions(Layer layer) {
-        return count(layer, Layer.Conv.class);
+        return Layer.count(layer, Layer.Conv.class);
     }
 
     private static int batchNorms(Layer layer) {
-        return count(layer, Layer.BatchNorm.class);
-    }
-
-    private static int count(Layer layer, Class<? extends Layer> kind) {
-        if (kind.isInstance(layer)) {
-            return 1;
-        } else if (layer instanceof Layer.Sequence s) {
-            return s.layers().stream().mapToInt(l -> count(l, kind)).sum();
-        } else if (layer instanceof Layer.Residual r) {
-            return count(r.body(), kind) + count(r.shortcut(), kind);
-        }
-        return 0;
+        return Layer.count(layer, Layer.BatchNorm.class);
     }
 
     private static void collect(Block block, List<FadingReLU6> into) {

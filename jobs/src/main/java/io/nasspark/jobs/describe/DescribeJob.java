@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.nasspark.compress.LinearMerge;
 import io.nasspark.jobs.cli.NetworkOptions;
 import io.nasspark.model.Cost;
 import io.nasspark.model.CostModel;
@@ -46,6 +47,10 @@ public final class DescribeJob implements Callable<Integer> {
     @Option(names = "--build", description = "Build the DJL model and run one forward pass.")
     boolean build;
 
+    @Option(names = "--transformed",
+            description = "Also the deep-to-shallow transform: its depth and cost with every linear layer merged.")
+    boolean transformed;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -67,6 +72,14 @@ public final class DescribeJob implements Callable<Integer> {
         out.printf(Locale.ROOT, "flops            %,d (%.2f M)%n", cost.flops(), cost.flops() / 1e6);
         out.printf(Locale.ROOT, "params           %,d (%.3f M)%n", cost.params(), cost.params() / 1e6);
         out.printf(Locale.ROOT, "memory_accesses  %,d%n", cost.memoryAccesses());
+        out.printf(Locale.ROOT, "depth            %d convolutions, %d BatchNorms%n",
+                Layer.count(network, Layer.Conv.class), Layer.count(network, Layer.BatchNorm.class));
+        if (transformed) {
+            Layer shallow = LinearMerge.shallow(network, FeatureShape.image(3, size));
+            Cost merged = CostModel.of(shallow, FeatureShape.image(3, size));
+            out.printf(Locale.ROOT, "transformed      %d convolutions, %.2f M flops, %.3f M params (linear layers merged)%n",
+                    Layer.count(shallow, Layer.Conv.class), merged.flops() / 1e6, merged.params() / 1e6);
+        }
         if (build) {
             out.println(forwardPass(network, size, cost.params()));
         }

@@ -2,6 +2,7 @@ package io.nasspark.jobs.pipeline;
 
 import io.nasspark.jobs.pipeline.PipelineFile.Option;
 import io.nasspark.jobs.pipeline.PipelineFile.Stage;
+import io.nasspark.jobs.search.SupernetSearchJob;
 import io.nasspark.util.Hashing;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ final class StageOutputs {
 
     /** Every job's run id. */
     static final String RUN_ID = "run_id";
-    /** The ids of a search's last population, as a file of ids (evolve). */
+    /** The ids of a search's last population, as a file of ids (evolve); supernet-search's {@code derived} is one too. */
     static final String CHOSEN = "chosen";
 
     /** Each job's main output: what {@code ${stage}} stands for. */
@@ -41,6 +42,9 @@ final class StageOutputs {
         }
         if (job.equals("evolve")) {
             names.add(CHOSEN);
+        }
+        if (job.equals("supernet-search")) {
+            names.add(SupernetSearchJob.DERIVED);
         }
         return names;
     }

@@ -22,7 +22,11 @@ import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvOp;
 import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.util.Hashing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +40,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -374,10 +379,40 @@ public final class SupernetSearchJob extends SparkJob {
             write(spark, store, outcomes, runId);
         }
         long failed = outcomes.stream().filter(o -> !o.ok()).count();
+        output(DERIVED, derivedIdsFile(store, all, hash));
         String plot = SupernetTracePlot.write(spark, store, all.stream().map(SupernetSearchFn.Task::searchId).toList(),
                 sparkOptions.tables(), hash);
         return new Outcome(outcomes.size(), summary(store, all, pending.size(), failed, plot,
                 (System.nanoTime() - start) / 1e9));
+    }
+
+    /** The output naming the file of the sweep's derived ids, for later pipeline stages ({@code --ids}). */
+    public static final String DERIVED = "derived";
+
+    /**
+     * Writes the ids of the networks the sweep's finished searches derived, one per line and
+     * sorted, to {@code <tables>/ids/supernet-search-<hash>-<content>.ids}, named by its content
+     * so a stage reading it runs again exactly when the networks changed.
+     */
+    private String derivedIdsFile(TableStore store, List<SupernetSearchFn.Task> all, String hash) {
+        Object[] ids = all.stream().map(SupernetSearchFn.Task::searchId).toArray();
+        List<String> derived = store.read(Tables.SUPERNET_SEARCHES)
+                .where(col("search_id").isin(ids).and(col("status").equalTo(Tables.OK)))
+                .select("id").distinct().orderBy("id").as(Encoders.STRING()).collectAsList();
+        String text = derived.stream().map(id -> id + "\n").collect(Collectors.joining());
+        Path dir = Path.of(sparkOptions.tables(), "ids");
+        Path file = dir.resolve("supernet-search-" + hash + "-" + Hashing.id128("ids", text).substring(0, 8) + ".ids");
+        try {
+            Files.createDirectories(dir);
+            if (!Files.exists(file)) {
+                Path partial = Files.createTempFile(dir, "supernet-search", ".partial");
+                Files.writeString(partial, text);
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the derived ids to " + file, e);
+        }
+        return file.toAbsolutePath().toString();
     }
 
     private Set<String> storedIds(TableStore store, List<SupernetSearchFn.Task> tasks) {

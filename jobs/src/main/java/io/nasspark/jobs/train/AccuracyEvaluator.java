@@ -29,27 +29,36 @@ final class AccuracyEvaluator implements CandidateEvaluator {
     private final int testImages;
     private final String runId;
     private final boolean merge;
+    private final Resolutions resolutions;
 
     AccuracyEvaluator(CandidateTraining training, String task, int testImages, String runId) {
-        this(training, task, testImages, runId, false);
+        this(training, task, testImages, runId, false, Resolutions.NONE);
     }
 
     /**
      * @param merge also judge each trained network after linear reparameterization (train
      *     first, then merge: thesis §5.4.3), writing it under the recipe label plus
      *     {@link LinearMerge#MERGED_SUFFIX}
+     * @param resolutions elastic training, and the other sizes to judge at
      */
-    AccuracyEvaluator(CandidateTraining training, String task, int testImages, String runId, boolean merge) {
+    AccuracyEvaluator(CandidateTraining training, String task, int testImages, String runId, boolean merge,
+            Resolutions resolutions) {
         this.training = training;
         this.task = task;
         this.testImages = testImages;
         this.runId = runId;
         this.merge = merge;
+        this.resolutions = resolutions;
+    }
+
+    /** Whether rows besides the candidate's own come out (merged, judged at other sizes): the {@code more_rows} column. */
+    boolean writesMoreRows() {
+        return merge || !resolutions.judged().isEmpty();
     }
 
     @Override
     public StructField[] extraColumns() {
-        return merge ? new StructField[] {DataTypes.createStructField("merged_rows",
+        return writesMoreRows() ? new StructField[] {DataTypes.createStructField("more_rows",
                 DataTypes.createArrayType(Tables.ACCURACY.schema(), false), false)} : new StructField[0];
     }
 
@@ -58,33 +67,66 @@ final class AccuracyEvaluator implements CandidateEvaluator {
         ImageBatches data = training.trainData(candidate);
         ImageBatches test = training.testData(candidate, testImages);
         Map<String, Object> row = common(candidate, Tables.OK, null);
-        List<Row> mergedRows = new ArrayList<>();
+        List<Row> moreRows = new ArrayList<>();
         Layer network = training.network(candidate);
+        int own = candidate.<Integer>getAs("input_size");
         long start = System.nanoTime();
         try (ImageTrainer trainer = training.trainer(network, candidate, data)) {
+            List<ImageBatches> bySize = resolutions.elastic()
+                    ? resolutions.trainingSizes(own).stream().map(r -> training.trainData(candidate, r)).toList()
+                    : List.of();
             for (int e = 0; e < training.recipe().epochs(); e++) {
-                trainer.epoch(data);
+                if (resolutions.elastic()) {
+                    trainer.elasticEpoch(bySize);
+                } else {
+                    trainer.epoch(data);
+                }
             }
             training.finishTraining(trainer);
             double seconds = ScoreEvaluator.seconds(start);
             row.put("train_seconds", seconds);
+            if (resolutions.elastic()) {
+                trainer.recalibrateBatchNorm(data, Resolutions.RECALIBRATION_BATCHES);
+            }
             ImageTrainer.Accuracy acc = trainer.evaluate(test);
             row.put("top1", acc.top1());
             row.put("top5", acc.top5());
             if (merge) {
-                mergedRows.add(mergedAccuracy(candidate, training.trainedNetwork(candidate), trainer.values(), data, test,
+                moreRows.add(mergedAccuracy(candidate, training.trainedNetwork(candidate), trainer.values(), data, test,
                         seconds));
+            }
+            for (int size : resolutions.judged()) {
+                if (size != own) {
+                    moreRows.add(judgedAt(candidate, trainer, size, seconds));
+                }
             }
         } catch (DivergedException d) {
             row.put("status", Tables.DIVERGED);
             row.put("error", d.getMessage());
             row.put("train_seconds", ScoreEvaluator.seconds(start));
         }
-        return withMerged(Tables.ACCURACY.row(row), mergedRows);
+        return withMoreRows(Tables.ACCURACY.row(row), moreRows);
     }
 
-    private Row withMerged(Row row, List<Row> mergedRows) {
-        return merge ? CandidateEvaluator.withExtras(row, mergedRows) : row;
+    private Row withMoreRows(Row row, List<Row> moreRows) {
+        return writesMoreRows() ? CandidateEvaluator.withExtras(row, moreRows) : row;
+    }
+
+    /**
+     * The trained network judged at {@code size} px, its BatchNorm statistics recalibrated there
+     * on training images first: a row keyed by that size.
+     */
+    private Row judgedAt(Row candidate, ImageTrainer trainer, int size, double seconds) {
+        trainer.recalibrateBatchNorm(training.trainData(candidate, size), Resolutions.RECALIBRATION_BATCHES);
+        ImageTrainer.Accuracy acc = trainer.evaluate(training.testData(size, testImages));
+        Map<String, Object> row = common(candidate, Tables.OK, null);
+        row.put("input_size", size);
+        row.put("recipe", recipeLabel() + resolutions.judgedLabel(candidate.<Integer>getAs("input_size")));
+        row.put("source", "trained, judged at " + size + " px with BatchNorm recalibrated");
+        row.put("top1", acc.top1());
+        row.put("top5", acc.top5());
+        row.put("train_seconds", seconds);
+        return Tables.ACCURACY.row(row);
     }
 
     /** The trained network merged, judged on the same test images. */
@@ -114,12 +156,13 @@ final class AccuracyEvaluator implements CandidateEvaluator {
 
     /** The training recipe and, when not the whole split, the test images judged on. */
     String recipeLabel() {
-        return training.recipe().label() + training.linearizationLabel() + (testImages > 0 ? "-t" + testImages : "");
+        return training.recipe().label() + training.linearizationLabel() + resolutions.label()
+                + (testImages > 0 ? "-t" + testImages : "");
     }
 
     @Override
     public Row failed(Row candidate, String error) {
-        return withMerged(Tables.ACCURACY.row(common(candidate, Tables.FAILED, error)), List.of());
+        return withMoreRows(Tables.ACCURACY.row(common(candidate, Tables.FAILED, error)), List.of());
     }
 
     private Map<String, Object> common(Row candidate, String status, String error) {

@@ -93,7 +93,12 @@ final class CandidateTraining implements Serializable {
 
     /** The candidate's training images, checked against its classifier. */
     ImageBatches trainData(Row candidate) {
-        ImageBatches data = TrainingData.train(dataset, tiny, candidate.<Integer>getAs("input_size"), recipe.images());
+        return trainData(candidate, candidate.<Integer>getAs("input_size"));
+    }
+
+    /** The candidate's training images at {@code size} px. */
+    ImageBatches trainData(Row candidate, int size) {
+        ImageBatches data = TrainingData.train(dataset, tiny, size, recipe.images());
         int classes = candidate.<Integer>getAs("classes");
         if (data.classes() != classes) {
             throw new IllegalStateException("candidate has " + classes + " outputs but " + dataset + " has "
@@ -103,7 +108,12 @@ final class CandidateTraining implements Serializable {
     }
 
     ImageBatches testData(Row candidate, int testImages) {
-        return TrainingData.test(dataset, tiny, candidate.<Integer>getAs("input_size"), recipe.images(), testImages);
+        return testData(candidate.<Integer>getAs("input_size"), testImages);
+    }
+
+    /** The test images at {@code size} px. */
+    ImageBatches testData(int size, int testImages) {
+        return TrainingData.test(dataset, tiny, size, recipe.images(), testImages);
     }
 
     /** A seeded trainer over the candidate's freshly built network. */

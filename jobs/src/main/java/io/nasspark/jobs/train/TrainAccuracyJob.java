@@ -13,6 +13,7 @@ import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.train.TrainingRecipe;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,7 +59,20 @@ public final class TrainAccuracyJob extends SparkJob {
                     + " linear blocks (default: ${DEFAULT-VALUE}).")
     double fadeShare;
 
+    @Option(names = "--elastic", paramLabel = "MIN-MAX",
+            description = "Arbitrary-resolution elastic training: each step at MAX px against the labels and at a size"
+                    + " drawn from MIN..MAX against MAX's outputs (cross-resolution distillation); judged at"
+                    + " --judge-sizes with BatchNorm recalibrated per size, one row each.")
+    String elastic;
+
+    @Option(names = "--judge-sizes", split = ",", paramLabel = "PX[,PX…]",
+            description = "Also judge at these input sizes, BatchNorm statistics recalibrated at each, one row per size"
+                    + " (with --elastic, default: four sizes spread over its range; without, a single-resolution"
+                    + " network off its size, recipe <recipe>-trained<N>px).")
+    List<Integer> judgeSizes;
+
     private CandidateTraining.Linearization linearization;
+    private Resolutions resolutions;
 
     private TrainingRecipe recipe;
     private int classes;
@@ -79,6 +93,7 @@ public final class TrainAccuracyJob extends SparkJob {
             throw new IllegalArgumentException("--linearize " + linearize + " needs --space naming a hybrid space,"
                     + " such as mbconv-mini-hybrid");
         }
+        resolutions = resolutions();
         recipe = training.recipe(10, 10_000, true);
         classes = TrainingData.check(training.dataset(), recipe);
     }
@@ -94,13 +109,14 @@ public final class TrainAccuracyJob extends SparkJob {
         int threads = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
         CandidateTraining candidateTraining = new CandidateTraining(training.dataset(), recipe, threads)
                 .linearizing(linearization, fadeShare);
-        AccuracyEvaluator evaluator = new AccuracyEvaluator(candidateTraining, task, testImages, runId, merge);
+        AccuracyEvaluator evaluator = new AccuracyEvaluator(candidateTraining, task, testImages, runId, merge,
+                resolutions);
         Dataset<Row> candidates = TrainingJobs.matchingClasses(selection.select(spark), classes, training.dataset())
                 .withColumn("task", lit(task))
                 .withColumn("recipe", lit(evaluator.recipeLabel()));
         CandidateWork work = new CandidateWork(spark, Tables.ACCURACY, this.work).batchPerCore(2);
-        if (merge) {
-            work.alsoWriting(Tables.ACCURACY, rows -> rows.select(explode(col("merged_rows")).as("m")).select("m.*"));
+        if (evaluator.writesMoreRows()) {
+            work.alsoWriting(Tables.ACCURACY, rows -> rows.select(explode(col("more_rows")).as("m")).select("m.*"));
         }
         CandidateWork.Result r = work.run(candidates, evaluator, "train-accuracy", spec.commandLine().getErr());
         return new Outcome(r.evaluated(), r.summary("train-accuracy", Tables.ACCURACY.name())
@@ -109,13 +125,25 @@ public final class TrainAccuracyJob extends SparkJob {
                 + (merge ? mergedLine(spark, runId, evaluator.recipeLabel()) : ""));
     }
 
+    private Resolutions resolutions() {
+        List<Integer> judged = judgeSizes == null ? List.of() : judgeSizes;
+        if (elastic == null) {
+            return judged.isEmpty() ? Resolutions.NONE : Resolutions.judgedAt(judged);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)").matcher(elastic);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--elastic must be MIN-MAX in px, such as 12-24, got " + elastic);
+        }
+        return Resolutions.elastic(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), judged);
+    }
+
     /** How the merged networks' accuracy compares with the trained ones' in this run. */
     private static String mergedLine(SparkSession spark, String runId, String recipe) {
         Dataset<Row> rows = new TableStore(spark).read(Tables.ACCURACY)
                 .where(col("run_id").equalTo(runId).and(col("status").equalTo(Tables.OK)));
-        Row r = rows.where(col("recipe").equalTo(recipe)).select(col("id"), col("top1").as("trained"))
+        Row r = rows.where(col("recipe").equalTo(recipe)).select(col("id"), col("input_size"), col("top1").as("trained"))
                 .join(rows.where(col("recipe").equalTo(recipe + LinearMerge.MERGED_SUFFIX))
-                        .select(col("id"), col("top1").as("merged")), "id")
+                        .select(col("id"), col("input_size"), col("top1").as("merged")), new String[] {"id", "input_size"})
                 .agg(functions.count("*"), functions.sum(functions.when(col("trained").equalTo(col("merged")), 1)
                         .otherwise(0)), functions.max(functions.abs(col("trained").minus(col("merged")))))
                 .first();

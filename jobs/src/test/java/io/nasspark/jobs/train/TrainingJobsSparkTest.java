@@ -169,6 +169,33 @@ class TrainingJobsSparkTest extends SparkTestBase {
     }
 
     @Test
+    void hybridElasticTrainingThenTheDeepToShallowTransformKeepsTheAccuracyAndIsTimedAsDeployed() {
+        String select = "--space mbconv-mini-hybrid --input-size 16";
+        assertEquals(0, nas("sample " + select + " --count 1 --seed 4").code());
+        CliRun acc = nas("train-accuracy " + select + " --limit-images 128 --batch 32 --epochs 2 --test-images 200"
+                + " --linearize gradual --fade-share 0.5 --merge --elastic 12-16 --judge-sizes 12,16");
+        assertEquals(0, acc.code(), acc.err());
+        assertTrue(acc.out().contains("1 evaluated (1 ok, 0 failed)") && acc.out().contains("same top-1 for 1 of 1"),
+                acc.out());
+        List<Row> rows = spark.sql("SELECT input_size, recipe, status, source FROM " + table("accuracy")
+                + " ORDER BY input_size, recipe").collectAsList();
+        assertEquals(3, rows.size(), rows.toString());
+        assertEquals(12, rows.get(0).getInt(0), "judged at 12 px: " + rows);
+        for (Row r : rows) {
+            assertTrue(r.getString(1).contains("-lin-gradual0.50-elastic12-16"), r.toString());
+            assertEquals("ok", r.getString(2), "the transform passed its equivalence check: " + r);
+        }
+        assertTrue(rows.get(2).getString(1).endsWith("+merged"), rows.toString());
+        CliRun deployed = nas("measure-latency " + select + " --transformed --repeats 3 --warmup 1 --interleave 1");
+        assertEquals(0, deployed.code(), deployed.err());
+        assertEquals(1, spark.sql("SELECT * FROM " + table("latency") + " WHERE status = 'ok' AND protocol ="
+                + " 'b1-w1-r3-t1+merged'").count(), deployed.out());
+        CliRun refused = nas("train-accuracy --space mbconv-mini --input-size 16 --epochs 1 --linearize gradual");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("--linearize gradual needs --space naming a hybrid space"), refused.err());
+    }
+
+    @Test
     void badInputIsRefusedWithTheReason() throws Exception {
         assertEquals(0, nas("sample --space nb201 --count 1 --input-size 16 --seed 6").code());
         CliRun missing = nas(SCORE + " --dataset " + tmp.resolve("nowhere"));
