@@ -332,7 +332,7 @@ public final class Tables {
             1,
             new StructType(new StructField[] {
                 key("search_id", StringType, "method/T<target>/l<lambda>/s<seed>@<definition hash>"),
-                column("method", StringType, "lightnas, fixed-lambda or surgenas"),
+                column("method", StringType, "lightnas, fixed-lambda, surgenas or sandwich"),
                 column("space", StringType, "search space name"),
                 column("space_version", IntegerType, "search space version"),
                 column("predictor_id", StringType, "latency predictor LAT"),
@@ -369,7 +369,7 @@ public final class Tables {
                 column("temperature", DoubleType, "Gumbel temperature of the step"),
                 column("predicted_ms", DoubleType, "LAT(ᾱ) after the step, ms"),
                 column("train_loss", DoubleType, "training cross-entropy of the step's path"),
-                column("validation_loss", DoubleType, "validation cross-entropy of the α step (lightnas, fixed-lambda)"),
+                column("validation_loss", DoubleType, "validation cross-entropy of the α step (lightnas, fixed-lambda, sandwich)"),
                 column("alpha_entropy", DoubleType, "mean entropy of softmax(α) over layers, nats"),
                 column("arch", StringType, "the architecture ᾱ derives after the step"),
                 column("run_id", StringType, "run that wrote the row"),

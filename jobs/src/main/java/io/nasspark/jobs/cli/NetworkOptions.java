@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 public final class NetworkOptions {
 
     @Option(names = "--space", required = true, paramLabel = "SPACE",
-            description = "Search space: nb201, mbconv, mbconv-small, mbconv-mini, or graft:BASE (graft:mbconv-small, graft:resnet-small, …).")
+            description = "Search space: nb201, mbconv, mbconv-small, mbconv-mini, their hybrid forms (mbconv-mini-hybrid, …),"
+                    + " or graft:BASE (graft:mbconv-small, graft:resnet-small, …).")
     String space;
 
     @Option(names = "--input-size", paramLabel = "PX", defaultValue = "0",
