@@ -15,8 +15,6 @@ import io.nasspark.model.Layer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -115,9 +113,7 @@ public final class LatencyMeter {
         LatencyProtocol steady = new LatencyProtocol(Math.max(protocol.warmup(), 20),
                 Math.max(protocol.repeats(), 200), protocol.batch(), protocol.threads(), protocol.exclusive());
         Layer chain = new Layer.Sequence(Collections.nCopies(CALIBRATION_OPS, Layer.Activation.RELU));
-        // not time(): the harness's own networks are not what the first timing must absorb
-        double[][] millis = timeBlocks(List.of(new Layer.Identity(), chain), List.of(tiny, tiny), steady,
-                new Shape[2]);
+        double[][] millis = time(List.of(new Layer.Identity(), chain), List.of(tiny, tiny), steady);
         double fixed = LatencyStats.of(millis[0]).median();
         double chained = LatencyStats.of(millis[1]).median();
         return new HarnessCost(fixed, Math.max(0, chained - fixed) / CALIBRATION_OPS);
@@ -128,26 +124,8 @@ public final class LatencyMeter {
         return time(networks, inputs, protocol, new Shape[networks.size()]);
     }
 
-    /**
-     * The protocols this process has timed networks under. The first block of a merged network a
-     * process times runs about three times slower than any later block of the same network,
-     * however many warm-up passes it gets (not the JIT, not the values, not the allocator:
-     * docs/double-win.md); a deep network's first block is about 10 % slower. Whatever is
-     * timed first is the reference network, whose stored time calibrates every later row, so the
-     * first timing under each protocol (deep and transformed networks differ) is thrown away.
-     */
-    private static final Set<String> WARMED_UP = ConcurrentHashMap.newKeySet();
-
     /** The same, keeping the shape of each network's last output in {@code outputShapes}. */
     static double[][] time(List<Layer> networks, List<FeatureShape> inputs, LatencyProtocol protocol,
-            Shape[] outputShapes) {
-        if (!networks.isEmpty() && WARMED_UP.add(protocol.label())) {
-            timeBlocks(List.of(networks.get(0)), List.of(inputs.get(0)), protocol, new Shape[1]);
-        }
-        return timeBlocks(networks, inputs, protocol, outputShapes);
-    }
-
-    private static double[][] timeBlocks(List<Layer> networks, List<FeatureShape> inputs, LatencyProtocol protocol,
             Shape[] outputShapes) {
         Engine.getEngine("PyTorch"); // loads the native library the calls below need
         JniUtils.setNumThreads(protocol.threads());
