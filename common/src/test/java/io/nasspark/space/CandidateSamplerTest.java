@@ -44,7 +44,7 @@ class CandidateSamplerTest {
     void unknownSpacesAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SearchSpaces.byName("darts"));
-        assertEquals("unknown space 'darts' (known: nb201, mbconv, mbconv-small, mbconv-mini, graft:BASE)", e.getMessage());
+        assertEquals("unknown space 'darts' (known: nb201, mbconv, mbconv-small, mbconv-mini, mbconv-hybrid, mbconv-small-hybrid, mbconv-mini-hybrid, graft:BASE)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SearchSpaces.byName("nb201", true));
     }
 }

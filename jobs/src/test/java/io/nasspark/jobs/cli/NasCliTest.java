@@ -40,7 +40,7 @@ class NasCliTest {
     void badInputGetsOneLineAndExitCodeTwo() {
         String tables = tmp.resolve("tables").toString();
         assertBadInput(nas("sample", "--space", "darts", "--count", "5", "--tables", tables),
-                "unknown space 'darts' (known: nb201, mbconv, mbconv-small, mbconv-mini, graft:BASE)");
+                "unknown space 'darts' (known: nb201, mbconv, mbconv-small, mbconv-mini, mbconv-hybrid, mbconv-small-hybrid, mbconv-mini-hybrid, graft:BASE)");
         assertBadInput(nas("sample", "--space", "nb201", "--count", "0", "--tables", tables),
                 "--count must be at least 1, got 0");
         assertBadInput(nas("sample", "--space", "mbconv", "--count", "-3", "--tables", tables),
@@ -97,5 +97,16 @@ class NasCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("params           1,531,546"), r.out());
         assertTrue(r.out().contains("output [1, 10], 1,531,546 trainable parameters (matches the cost model)"), r.out());
+    }
+
+    @Test
+    void describeCountsTheLayersTheDeepToShallowTransformLeaves() {
+        CliRun r = nas("describe", "--space", "mbconv-mini-hybrid", "--input-size", "16", "--transformed", "--arch",
+                "LMBK3E6-Skip-LMBK5E3-MBK3E6-Skip-Skip-Skip-Skip");
+        assertEquals(0, r.code(), r.err());
+        // stem 1, MBK3E1 2, two linear blocks 3 each, MBK3E6 3, the two shape-changing skips 1 each, head 1
+        assertTrue(r.out().contains("depth            15 convolutions, 15 BatchNorms"), r.out());
+        // the linear blocks merge into one convolution each: 2 fewer each
+        assertTrue(r.out().contains("transformed      11 convolutions"), r.out());
     }
 }
