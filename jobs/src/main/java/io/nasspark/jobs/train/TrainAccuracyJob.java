@@ -88,10 +88,11 @@ public final class TrainAccuracyJob extends SparkJob {
         if (!(fadeShare > 0 && fadeShare <= 1)) {
             throw new IllegalArgumentException("--fade-share must be in (0, 1], got " + fadeShare);
         }
-        if (linearization != CandidateTraining.Linearization.FROM_START
-                && (selection.space() == null || !selection.space().endsWith(MbConvSpace.HYBRID_SUFFIX))) {
-            throw new IllegalArgumentException("--linearize " + linearize + " needs --space naming a hybrid space,"
-                    + " such as mbconv-mini-hybrid");
+        // without --space, a candidate of a space without linear blocks becomes a failed row saying so
+        if (linearization != CandidateTraining.Linearization.FROM_START && selection.space() != null
+                && !selection.space().endsWith(MbConvSpace.HYBRID_SUFFIX)) {
+            throw new IllegalArgumentException("--linearize " + linearize + " needs a hybrid space's candidates, such"
+                    + " as mbconv-mini-hybrid's, not " + selection.space() + "'s");
         }
         resolutions = resolutions();
         recipe = training.recipe(10, 10_000, true);

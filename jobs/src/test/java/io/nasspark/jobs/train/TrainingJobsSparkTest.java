@@ -192,7 +192,7 @@ class TrainingJobsSparkTest extends SparkTestBase {
                 + " 'b1-w1-r3-t1+merged'").count(), deployed.out());
         CliRun refused = nas("train-accuracy --space mbconv-mini --input-size 16 --epochs 1 --linearize gradual");
         assertEquals(2, refused.code());
-        assertTrue(refused.err().contains("--linearize gradual needs --space naming a hybrid space"), refused.err());
+        assertTrue(refused.err().contains("--linearize gradual needs a hybrid space's candidates"), refused.err());
     }
 
     @Test
