@@ -176,7 +176,7 @@ class ImageTrainerTest {
         // NAS-Bench-201's two reductions want sizes divisible by 4
         List<ImageBatches> bySize = List.of(ImageBatches.of(fm.train(), 128, 8, norm),
                 ImageBatches.of(fm.train(), 128, 12, norm), ImageBatches.of(fm.train(), 128, 16, norm));
-        TrainingRecipe recipe = new TrainingRecipe(2, 32, 128, "sgd", 0.05f, 0.9f, 0f, "cosine", true, 3);
+        TrainingRecipe recipe = new TrainingRecipe(1, 32, 128, "sgd", 0.05f, 0.9f, 0f, "cosine", true, 3);
         Candidate c = NB201.parse(CONV);
         float[][] runs = new float[2][];
         float[] at12 = null;
@@ -185,14 +185,16 @@ class ImageTrainerTest {
         for (int run = 0; run < 2; run++) {
             Block block = DjlNetworkBuilder.build(NB201.network(c, 16, 10));
             try (ImageTrainer t = new ImageTrainer(block, bySize.get(2), recipe, 42, 1)) {
-                t.elasticEpoch(bySize);
                 runs[run] = t.elasticEpoch(bySize);
-                t.recalibrateBatchNorm(bySize.get(1), 64);
+                if (run == 1) {
+                    break;
+                }
+                t.recalibrateBatchNorm(bySize.get(1), 32);
                 at12 = runningMean(block);
                 assertTrue(t.evaluate(ImageBatches.of(fm.test(), 200, 12, norm)).top1() > 10, "it runs at 12 px");
-                t.recalibrateBatchNorm(bySize.get(2), 64);
+                t.recalibrateBatchNorm(bySize.get(2), 32);
                 at16 = runningMean(block);
-                t.recalibrateBatchNorm(bySize.get(2), 64);
+                t.recalibrateBatchNorm(bySize.get(2), 32);
                 at16Again = runningMean(block);
             }
         }
@@ -207,7 +209,8 @@ class ImageTrainerTest {
             again = Math.max(again, Math.abs(at16Again[i] - at16[i]));
         }
         assertTrue(apart > 1e-3, "the statistics depend on the resolution: " + apart);
-        assertTrue(again < 0.01 * apart, "recalibrated twice at one resolution, the statistics hold: " + again);
+        // 32 passes at DJL's momentum 0.9 leave 0.9^32 = 3 % of the statistics they started from
+        assertTrue(again < 0.05 * apart, "recalibrated twice at one resolution, the statistics hold: " + again);
         IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> {
             try (ImageTrainer t = new ImageTrainer(DjlNetworkBuilder.build(NB201.network(c, 16, 10)), train, recipe,
                     42, 1)) {

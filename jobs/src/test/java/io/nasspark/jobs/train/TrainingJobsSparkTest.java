@@ -193,6 +193,12 @@ class TrainingJobsSparkTest extends SparkTestBase {
         CliRun refused = nas("train-accuracy --space mbconv-mini --input-size 16 --epochs 1 --linearize gradual");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("--linearize gradual needs a hybrid space's candidates"), refused.err());
+        CliRun backwards = nas("train-accuracy " + select + " --epochs 1 --elastic 16-12");
+        assertEquals(2, backwards.code());
+        assertTrue(backwards.err().contains("--elastic MIN-MAX needs 8 ≤ MIN < MAX, got 16-12"), backwards.err());
+        CliRun outside = nas("train-accuracy " + select + " --epochs 1 --elastic 12-16 --judge-sizes 20");
+        assertEquals(2, outside.code());
+        assertTrue(outside.err().contains("--judge-sizes 20 is outside the elastic range 12-16"), outside.err());
     }
 
     @Test
