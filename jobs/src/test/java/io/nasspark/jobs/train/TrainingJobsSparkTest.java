@@ -172,7 +172,7 @@ class TrainingJobsSparkTest extends SparkTestBase {
     void hybridElasticTrainingThenTheDeepToShallowTransformKeepsTheAccuracyAndIsTimedAsDeployed() {
         String select = "--space mbconv-mini-hybrid --input-size 16";
         assertEquals(0, nas("sample " + select + " --count 1 --seed 4").code());
-        CliRun acc = nas("train-accuracy " + select + " --limit-images 128 --batch 32 --epochs 2 --test-images 200"
+        CliRun acc = nas("train-accuracy " + select + " --limit-images 64 --batch 32 --epochs 1 --test-images 100"
                 + " --linearize gradual --fade-share 0.5 --merge --elastic 12-16 --judge-sizes 12,16");
         assertEquals(0, acc.code(), acc.err());
         assertTrue(acc.out().contains("1 evaluated (1 ok, 0 failed)") && acc.out().contains("same top-1 for 1 of 1"),
@@ -182,7 +182,7 @@ class TrainingJobsSparkTest extends SparkTestBase {
         assertEquals(3, rows.size(), rows.toString());
         assertEquals(12, rows.get(0).getInt(0), "judged at 12 px: " + rows);
         for (Row r : rows) {
-            assertTrue(r.getString(1).contains("-lin-gradual0.50-elastic12-16"), r.toString());
+            assertTrue(r.getString(1).contains("-e1-b32-n64-shuffled-s0-lin-gradual0.50-elastic12-16"), r.toString());
             assertEquals("ok", r.getString(2), "the transform passed its equivalence check: " + r);
         }
         assertTrue(rows.get(2).getString(1).endsWith("+merged"), rows.toString());
