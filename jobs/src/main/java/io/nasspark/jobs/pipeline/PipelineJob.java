@@ -4,6 +4,7 @@ import io.nasspark.jobs.NasCli;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.SparkSessions;
 import io.nasspark.jobs.cli.TablePrinter;
+import io.nasspark.jobs.contract.IdsFiles;
 import io.nasspark.jobs.pipeline.ChosenNetworks.Chosen;
 import io.nasspark.jobs.pipeline.PipelineFile.Stage;
 import io.nasspark.jobs.pipeline.StageRecords.Started;
@@ -197,20 +198,8 @@ public final class PipelineJob extends SparkJob {
         if (ids.isEmpty()) {
             throw new IllegalArgumentException("search " + searchId + " of stage " + stage + " has no population");
         }
-        String text = String.join("\n", ids) + "\n";
         Path dir = SparkSessions.LOCAL_DIR.toAbsolutePath().getParent().resolve("pipelines").resolve(pipeline);
-        Path path = dir.resolve(stage + "-chosen-" + Hashing.id128("ids", text).substring(0, 12) + ".ids");
-        try {
-            Files.createDirectories(dir);
-            if (!Files.exists(path)) {
-                Path partial = Files.createTempFile(dir, stage, ".partial");
-                Files.writeString(partial, text);
-                Files.move(partial, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return path.toString();
+        return IdsFiles.write(dir, stage + "-chosen-", ids).toString();
     }
 
     private String summary(SparkSession spark, String pipeline, int ran, List<Row> stages,

@@ -6,6 +6,7 @@ import io.nasspark.data.Datasets;
 import io.nasspark.jobs.cli.Progress;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
+import io.nasspark.jobs.contract.IdsFiles;
 import io.nasspark.jobs.io.Architectures;
 import io.nasspark.jobs.predict.StoredPredictors;
 import io.nasspark.jobs.train.TrainingData;
@@ -22,11 +23,7 @@ import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvOp;
 import io.nasspark.space.mbconv.MbConvSpace;
 import io.nasspark.util.Hashing;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -391,28 +388,15 @@ public final class SupernetSearchJob extends SparkJob {
 
     /**
      * Writes the ids of the networks the sweep's finished searches derived, one per line and
-     * sorted, to {@code <tables>/ids/supernet-search-<hash>-<content>.ids}, named by its content
-     * so a stage reading it runs again exactly when the networks changed.
+     * sorted, to {@code <tables>/ids/supernet-search-<hash>-<content>.ids} ({@link IdsFiles}).
      */
     private String derivedIdsFile(TableStore store, List<SupernetSearchFn.Task> all, String hash) {
         Object[] ids = all.stream().map(SupernetSearchFn.Task::searchId).toArray();
         List<String> derived = store.read(Tables.SUPERNET_SEARCHES)
                 .where(col("search_id").isin(ids).and(col("status").equalTo(Tables.OK)))
                 .select("id").distinct().orderBy("id").as(Encoders.STRING()).collectAsList();
-        String text = derived.stream().map(id -> id + "\n").collect(Collectors.joining());
-        Path dir = Path.of(sparkOptions.tables(), "ids");
-        Path file = dir.resolve("supernet-search-" + hash + "-" + Hashing.id128("ids", text).substring(0, 8) + ".ids");
-        try {
-            Files.createDirectories(dir);
-            if (!Files.exists(file)) {
-                Path partial = Files.createTempFile(dir, "supernet-search", ".partial");
-                Files.writeString(partial, text);
-                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the derived ids to " + file, e);
-        }
-        return file.toAbsolutePath().toString();
+        return IdsFiles.write(Path.of(sparkOptions.tables(), "ids"), "supernet-search-" + hash + "-", derived)
+                .toAbsolutePath().toString();
     }
 
     private Set<String> storedIds(TableStore store, List<SupernetSearchFn.Task> tasks) {
