@@ -7,6 +7,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code (1 − t)·relu6(x) + t·x}: a ReLU6 that hybrid transformable training (Double-Win NAS)
@@ -31,20 +33,26 @@ public final class FadingReLU6 extends AbstractBlock {
         return linearity;
     }
 
-    /** Sets t in every fading activation under {@code root}; returns how many there were. */
-    public static int setAll(Block root, double linearity) {
+    /** Sets t: 0 a ReLU6, 1 the identity. */
+    public void setLinearity(double linearity) {
         if (linearity < 0 || linearity > 1) {
             throw new IllegalArgumentException("linearity must be in [0, 1], got " + linearity);
         }
-        if (root instanceof FadingReLU6 f) {
-            f.linearity = linearity;
-            return 1;
+        this.linearity = linearity;
+    }
+
+    /** Every fading activation under {@code root}, in the order DJL lists the blocks. */
+    public static List<FadingReLU6> in(Block root) {
+        List<FadingReLU6> found = new ArrayList<>();
+        collect(root, found);
+        return found;
+    }
+
+    private static void collect(Block block, List<FadingReLU6> into) {
+        if (block instanceof FadingReLU6 f) {
+            into.add(f);
         }
-        int n = 0;
-        for (Block child : root.getChildren().values()) {
-            n += setAll(child, linearity);
-        }
-        return n;
+        block.getChildren().values().forEach(child -> collect(child, into));
     }
 
     @Override

@@ -45,6 +45,8 @@ public final class ImageTrainer implements AutoCloseable {
     private final int threads;
     private final NDManager manager;
     private final List<Pair<String, Parameter>> trainable;
+    /** The network's fading activations (hybrid transformable training), found once. */
+    private final List<FadingReLU6> fading;
     private Optimizer optimizer;
     private int epochsDone;
     /** Share of the training steps over which fading activations go from ReLU6 to identity; 0: none. */
@@ -67,6 +69,7 @@ public final class ImageTrainer implements AutoCloseable {
             return null;
         });
         this.trainable = block.getParameters().stream().filter(p -> p.getValue().requiresGradient()).toList();
+        this.fading = FadingReLU6.in(block);
         resetWeights(data);
     }
 
@@ -94,6 +97,19 @@ public final class ImageTrainer implements AutoCloseable {
      * @throws DivergedException at the first loss that is not finite
      */
     public float[] epoch(ImageBatches data) {
+        return epoch(data, (store, epoch, b, order, from, to) -> step(store, data, order, from, to));
+    }
+
+    /** One training step on the batch {@code order[from..to)}; returns its loss. */
+    private interface BatchStep {
+        float run(ParameterStore store, int epoch, int b, int[] order, int from, int to);
+    }
+
+    /**
+     * One epoch of {@code step} over {@code data}'s first {@link TrainingRecipe#usedImages}
+     * images in full batches, in the epoch's order, the fading activations on their schedule.
+     */
+    private float[] epoch(ImageBatches data, BatchStep step) {
         int epoch = ++epochsDone;
         int[] order = order(recipe.usedImages(data.size()), epoch);
         int batches = recipe.batchesPerEpoch(data.size());
@@ -106,7 +122,7 @@ public final class ImageTrainer implements AutoCloseable {
         withThreadSettings(true, () -> {
             for (int b = 0; b < batches; b++) {
                 fade(epoch, batches, b);
-                losses[b] = step(store, data, order, b * recipe.batch(), (b + 1) * recipe.batch());
+                losses[b] = step.run(store, epoch, b, order, b * recipe.batch(), (b + 1) * recipe.batch());
                 if (!Float.isFinite(losses[b])) {
                     throw new DivergedException(epoch, b, losses[b]);
                 }
@@ -131,30 +147,11 @@ public final class ImageTrainer implements AutoCloseable {
             throw new IllegalArgumentException("elastic training needs at least two resolutions, got " + bySize.size());
         }
         ImageBatches teacher = bySize.get(bySize.size() - 1);
-        int epoch = ++epochsDone;
-        int[] order = order(recipe.usedImages(teacher.size()), epoch);
-        int batches = recipe.batchesPerEpoch(teacher.size());
-        if (batches == 0) {
-            throw new IllegalArgumentException(recipe.usedImages(teacher.size()) + " training images are fewer than"
-                    + " one batch of " + recipe.batch());
-        }
-        float[] losses = new float[batches];
-        ParameterStore store = new ParameterStore(manager, false);
-        withThreadSettings(true, () -> {
-            for (int b = 0; b < batches; b++) {
-                int from = b * recipe.batch();
-                int to = from + recipe.batch();
-                fade(epoch, batches, b);
-                SplittableRandom draw = new SplittableRandom(Seeds.mix(Seeds.mix(initSeed, epoch), b));
-                ImageBatches student = bySize.get(draw.nextInt(bySize.size() - 1));
-                losses[b] = elasticStep(store, teacher, student, order, from, to);
-                if (!Float.isFinite(losses[b])) {
-                    throw new DivergedException(epoch, b, losses[b]);
-                }
-            }
-            return null;
+        return epoch(teacher, (store, epoch, b, order, from, to) -> {
+            SplittableRandom draw = new SplittableRandom(Seeds.mix(Seeds.mix(initSeed, epoch), b));
+            ImageBatches student = bySize.get(draw.nextInt(bySize.size() - 1));
+            return elasticStep(store, teacher, student, order, from, to);
         });
-        return losses;
     }
 
     private float elasticStep(ParameterStore store, ImageBatches teacher, ImageBatches student, int[] order, int from,
@@ -254,7 +251,8 @@ public final class ImageTrainer implements AutoCloseable {
 
     /** Sets every fading activation's linearity (0 a ReLU6, 1 the identity); returns how many there are. */
     public int setLinearity(double linearity) {
-        return FadingReLU6.setAll(block, linearity);
+        fading.forEach(f -> f.setLinearity(linearity));
+        return fading.size();
     }
 
     /** Image order of an epoch: as stored, or a seeded shuffle per epoch. */

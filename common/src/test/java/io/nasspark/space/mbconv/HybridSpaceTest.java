@@ -25,7 +25,6 @@ import io.nasspark.space.SearchSpaces;
 import io.nasspark.train.ImageBatches;
 import io.nasspark.train.ImageTrainer;
 import io.nasspark.train.TrainingRecipe;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -93,17 +92,18 @@ class HybridSpaceTest {
         try (NDManager m = NDManager.newBaseManager()) {
             FadingReLU6 fading = new FadingReLU6();
             NDArray x = m.create(new float[] {-2f, 0.5f, 3f, 8f});
-            assertEquals(1, FadingReLU6.setAll(fading, 0.25));
+            assertEquals(List.of(fading), FadingReLU6.in(fading));
+            fading.setLinearity(0.25);
             float[] y = fading.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow()
                     .toFloatArray();
             float[] relu6 = {0f, 0.5f, 3f, 6f};
             for (int i = 0; i < y.length; i++) {
                 assertEquals(0.75 * relu6[i] + 0.25 * x.getFloat(i), y[i], 1e-6);
             }
-            FadingReLU6.setAll(fading, 1);
+            fading.setLinearity(1);
             assertEquals(x, fading.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow(),
                     "the identity at t = 1");
-            assertThrows(IllegalArgumentException.class, () -> FadingReLU6.setAll(fading, 1.5));
+            assertThrows(IllegalArgumentException.class, () -> fading.setLinearity(1.5));
         }
     }
 
@@ -118,8 +118,7 @@ class HybridSpaceTest {
         TrainingRecipe recipe = new TrainingRecipe(2, 32, 128, "sgd", 0.05f, 0.9f, 5e-4f, "cosine", true, 0);
         FeatureShape input = FeatureShape.image(1, SIZE); // Fashion-MNIST is grey
         Block block = DjlNetworkBuilder.build(fading);
-        List<FadingReLU6> activations = new ArrayList<>();
-        collect(block, activations);
+        List<FadingReLU6> activations = FadingReLU6.in(block);
         assertEquals(6, activations.size(), "two in each of the three linear blocks");
         ImageBatches test = ImageBatches.of(Datasets.open("fashion-mnist").test(), 200, SIZE,
                 ImageBatches.Normalisation.of(images, 256));
@@ -151,12 +150,5 @@ class HybridSpaceTest {
 
     private static int batchNorms(Layer layer) {
         return Layer.count(layer, Layer.BatchNorm.class);
-    }
-
-    private static void collect(Block block, List<FadingReLU6> into) {
-        if (block instanceof FadingReLU6 f) {
-            into.add(f);
-        }
-        block.getChildren().values().forEach(child -> collect(child, into));
     }
 }
