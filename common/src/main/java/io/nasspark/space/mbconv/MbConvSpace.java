@@ -413,7 +413,7 @@ public final class MbConvSpace extends GeneSpace {
      * operator is built as a grafted block whatever {@code grafted} says.
      */
     public Layer choice(int l, MbConvOp op, double scale, boolean grafted) {
-        return choice(l, op, scale, grafted ? Inner.LINEAR : Inner.NONLINEAR);
+        return choice(l, op, scale, grafted || op.isLinear() ? Inner.LINEAR : Inner.NONLINEAR);
     }
 
     /**
@@ -422,10 +422,9 @@ public final class MbConvSpace extends GeneSpace {
      * training fades into the identity (the linear block's shape and parameters, non-linear
      * while it learns).
      */
-    public enum Inner { NONLINEAR, LINEAR, FADING }
+    private enum Inner { NONLINEAR, LINEAR, FADING }
 
     private Layer choice(int l, MbConvOp op, double scale, Inner inner) {
-        Inner actual = op.isLinear() && inner == Inner.NONLINEAR ? Inner.LINEAR : inner;
         if (l < 0 || l >= layers) {
             throw new IllegalArgumentException(name + " has searchable layers 0.." + (layers - 1) + ", not " + l);
         }
@@ -436,7 +435,7 @@ public final class MbConvSpace extends GeneSpace {
                 int stride = l == first ? stage.stride() : 1;
                 in = l == first ? in : stage.channels();
                 return op.isSkip() ? skip(in, stage.channels(), stride)
-                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale, actual);
+                        : mbconv(in, stage.channels(), op.kernel(), op.expansion(), stride, scale, inner);
             }
             in = stage.channels();
             first += stage.repeat();

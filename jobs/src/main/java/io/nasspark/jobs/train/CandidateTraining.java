@@ -4,7 +4,6 @@ import io.nasspark.data.TinyTask;
 import io.nasspark.jobs.contract.StoredCandidates;
 import io.nasspark.model.DjlNetworkBuilder;
 import io.nasspark.model.Layer;
-import io.nasspark.space.Candidate;
 import io.nasspark.space.SearchSpace;
 import io.nasspark.space.SearchSpaces;
 import io.nasspark.space.mbconv.MbConvSpace;
@@ -143,18 +142,16 @@ final class CandidateTraining implements Serializable {
      * the one whose linear blocks have fading activations ({@link MbConvSpace#fadingNetwork}).
      */
     Layer network(Row candidate) {
-        SearchSpace space = SearchSpaces.byName(candidate.getAs("space"));
-        Candidate c = StoredCandidates.parse(space, candidate);
-        int size = candidate.<Integer>getAs("input_size");
-        int classes = candidate.<Integer>getAs("classes");
         if (linearization == Linearization.FROM_START) {
-            return space.network(c, size, classes);
+            return trainedNetwork(candidate);
         }
+        SearchSpace space = SearchSpaces.byName(candidate.getAs("space"));
         if (!(space instanceof MbConvSpace mbconv) || !mbconv.isHybrid()) {
             throw new IllegalArgumentException("--linearize " + linearization.option + " needs a hybrid space's"
                     + " candidate (such as mbconv-mini-hybrid), not one of " + space.name());
         }
-        return mbconv.fadingNetwork(c, size, classes);
+        return mbconv.fadingNetwork(StoredCandidates.parse(space, candidate), candidate.<Integer>getAs("input_size"),
+                candidate.<Integer>getAs("classes"));
     }
 
     /**

@@ -3,6 +3,8 @@ package io.nasspark.jobs.train;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -26,11 +28,29 @@ record Resolutions(int min, int max, boolean elastic, List<Integer> judged) impl
         judged = List.copyOf(judged);
     }
 
+    private static final Pattern RANGE = Pattern.compile("(\\d+)-(\\d+)");
+
+    /**
+     * From {@code --elastic} ({@code MIN-MAX}, or null for none) and {@code --judge-sizes}.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    static Resolutions of(String elastic, List<Integer> judged) {
+        if (elastic == null) {
+            return judged.isEmpty() ? NONE : judgedAt(judged);
+        }
+        Matcher m = RANGE.matcher(elastic);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--elastic must be MIN-MAX in px, such as 12-24, got " + elastic);
+        }
+        return elastic(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), judged);
+    }
+
     /**
      * Elastic training over {@code min..max}, judged at {@code judged}, or when empty at four
      * evenly spread sizes from min to max.
      */
-    static Resolutions elastic(int min, int max, List<Integer> judged) {
+    private static Resolutions elastic(int min, int max, List<Integer> judged) {
         if (min < 8 || max <= min) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "--elastic MIN-MAX needs 8 ≤ MIN < MAX, got %d-%d", min, max));
@@ -48,7 +68,7 @@ record Resolutions(int min, int max, boolean elastic, List<Integer> judged) impl
     }
 
     /** Trained at the candidate's own size, also judged at {@code judged}. */
-    static Resolutions judgedAt(List<Integer> judged) {
+    private static Resolutions judgedAt(List<Integer> judged) {
         for (int r : judged) {
             if (r < 8) {
                 throw new IllegalArgumentException("--judge-sizes must be at least 8 px, got " + r);

@@ -94,7 +94,7 @@ public final class TrainAccuracyJob extends SparkJob {
             throw new IllegalArgumentException("--linearize " + linearize + " needs a hybrid space's candidates, such"
                     + " as mbconv-mini-hybrid's, not " + selection.space() + "'s");
         }
-        resolutions = resolutions();
+        resolutions = Resolutions.of(elastic, judgeSizes == null ? List.of() : judgeSizes);
         recipe = training.recipe(10, 10_000, true);
         classes = TrainingData.check(training.dataset(), recipe);
     }
@@ -124,18 +124,6 @@ public final class TrainAccuracyJob extends SparkJob {
                 + String.format(Locale.ROOT, "%n  task %s, recipe %s", task, evaluator.recipeLabel())
                 + TrainingJobs.accuracyLine(spark, runId)
                 + (merge ? mergedLine(spark, runId, evaluator.recipeLabel()) : ""));
-    }
-
-    private Resolutions resolutions() {
-        List<Integer> judged = judgeSizes == null ? List.of() : judgeSizes;
-        if (elastic == null) {
-            return judged.isEmpty() ? Resolutions.NONE : Resolutions.judgedAt(judged);
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)-(\\d+)").matcher(elastic);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("--elastic must be MIN-MAX in px, such as 12-24, got " + elastic);
-        }
-        return Resolutions.elastic(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), judged);
     }
 
     /** How the merged networks' accuracy compares with the trained ones' in this run. */
