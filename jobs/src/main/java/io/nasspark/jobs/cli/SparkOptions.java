@@ -1,8 +1,14 @@
 package io.nasspark.jobs.cli;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /** Options every job takes: where the tables are, and how to reach Spark. */
@@ -22,6 +28,11 @@ public final class SparkOptions {
             description = "A Spark setting, such as spark.executor.memory=4g; repeatable.")
     Map<String, String> conf = new LinkedHashMap<>();
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Spark settings from a properties file (a catalog's, as"
+                    + " cluster-conf/catalog.sh writes); repeatable, later files and --conf win.")
+    List<Path> profiles = new ArrayList<>();
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -34,8 +45,29 @@ public final class SparkOptions {
         return master;
     }
 
+    /** The settings of the {@code --profile} files in order, then {@code --conf}'s over them. */
     public Map<String, String> conf() {
-        return conf;
+        if (profiles.isEmpty()) {
+            return conf;
+        }
+        Map<String, String> all = new LinkedHashMap<>();
+        profiles.forEach(file -> all.putAll(readProfile(file)));
+        all.putAll(conf);
+        return all;
+    }
+
+    private static Map<String, String> readProfile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--profile " + file + " cannot be read ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted()
+                .forEach(key -> settings.put(key, properties.getProperty(key).trim()));
+        return settings;
     }
 
     public boolean verbose() {

@@ -30,7 +30,12 @@ public final class RunLog {
 
     /** Starts the record of a run; nothing is written until it ends. */
     public static RunLog start(SparkSession spark, String job, List<String> args, Long seed) {
-        return new RunLog(spark, job, String.join(" ", args), seed);
+        return new RunLog(spark, job, redacted(String.join(" ", args)), seed);
+    }
+
+    /** The arguments with the values of secret settings (a catalog's password, say) masked. */
+    static String redacted(String args) {
+        return args.replaceAll("(?i)([\\w.-]*(password|secret|token)[\\w.-]*=)\\S+", "$1******");
     }
 
     public String runId() {
