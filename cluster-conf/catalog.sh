@@ -58,10 +58,10 @@ initialise() {
         head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$dir/password"
     fi
     if [[ "$(id -u)" -eq 0 ]]; then
-        # the server's user must reach its directory: every parent must be traversable
         chown -R postgres "$dir"
-        local d="$dir"
-        while [[ "$d" != "/" ]]; do chmod o+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
+        runuser -u postgres -- test -w "$dir" || {
+            echo "catalog: the postgres user cannot reach $dir (a parent directory is closed to others); set NAS_CATALOG_DIR" >&2
+            exit 1; }
     fi
     as_owner "$pg_bin/initdb" -D "$dir/data" -U "$user" --pwfile="$dir/password" \
         --auth-host=scram-sha-256 --auth-local=scram-sha-256 -E UTF8 >"$dir/initdb.log" 2>&1 \

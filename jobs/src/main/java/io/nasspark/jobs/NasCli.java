@@ -5,6 +5,7 @@ import io.nasspark.jobs.describe.DescribeJob;
 import io.nasspark.jobs.imports.ImportTableJob;
 import io.nasspark.jobs.bench.SearchComparisonCommand;
 import io.nasspark.jobs.bench.TrainerThroughputCommand;
+import io.nasspark.jobs.cli.CatalogFailure;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.latency.MeasureLatencyJob;
 import io.nasspark.jobs.meta.MetaAdaptJob;
@@ -128,7 +129,7 @@ public final class NasCli implements Runnable {
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && !isBadInput(t)) {
+        while (t.getCause() != null && t.getCause() != t && !isBadInput(t) && !(t instanceof CatalogFailure)) {
             t = t.getCause();
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();

@@ -1,6 +1,7 @@
 package io.nasspark.jobs.cli;
 
 import io.nasspark.jobs.io.RunLog;
+import io.nasspark.schema.IcebergCatalog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +79,13 @@ public abstract class SparkJob implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        return SparkSessions.using(sparkOptions, "nas " + spec.name(),
-                sessionSettings(SparkSessions.master(sparkOptions)), this::runRecorded);
+        Map<String, String> settings = sessionSettings(SparkSessions.master(sparkOptions));
+        try {
+            return SparkSessions.using(sparkOptions, "nas " + spec.name(), settings, this::runRecorded);
+        } catch (RuntimeException e) {
+            throw CatalogFailure.of(e, SparkSessions.settings(sparkOptions, settings)
+                    .get(IcebergCatalog.CONF_PREFIX + ".uri"));
+        }
     }
 
     private int runRecorded(SparkSession spark) {
