@@ -54,6 +54,11 @@ public final class SparkSessions {
             conf.put("spark.ui.enabled", "false");
             conf.put("spark.local.dir", LOCAL_DIR.toAbsolutePath().toString());
             conf.put("spark.sql.shuffle.partitions", "8");
+            // One process holds every task, so locality means nothing; and a local master offers
+            // resources again only when a task ends, so a task that waits for its data's host
+            // (an HDFS block on "127.0.0.1" against the executor's "localhost") waits forever once
+            // the others are done (seen in Iceberg's orphan-file action on HDFS).
+            conf.put("spark.locality.wait", "0s");
         }
         conf.put("spark.executorEnv.GLIBC_TUNABLES", GLIBC_TUNABLES);
         // file: paths (the embedded warehouse, local inputs) without a chmod process per file written
