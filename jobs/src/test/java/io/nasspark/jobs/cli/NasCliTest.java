@@ -9,6 +9,7 @@ import static io.nasspark.jobs.CliRun.nas;
 import io.nasspark.jobs.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,41 @@ class NasCliTest {
         Path tables = file.resolve("tables");
         assertBadInput(nas("sample", "--space", "nb201", "--count", "5", "--tables", tables.toString()),
                 "tables directory " + tables + " cannot be written");
+    }
+
+    @Test
+    void profilesNameTheCatalogAndConfWinsOverThem() throws Exception {
+        Path catalog = Files.writeString(tmp.resolve("catalog.properties"), """
+                # a catalog's settings, as cluster-conf/catalog.sh writes them
+                spark.sql.catalog.nas.catalog-impl=org.apache.iceberg.jdbc.JdbcCatalog
+                spark.sql.catalog.nas.uri=jdbc:postgresql://127.0.0.1:5433/nas_catalog
+                spark.hadoop.dfs.replication=3
+                """);
+        Path storage = Files.writeString(tmp.resolve("hdfs.properties"), "spark.hadoop.dfs.replication=1\n");
+        CliRun help = nas("sample", "--help");
+        assertTrue(help.out().contains("--profile"), help.out());
+        SparkOptions options = SparkOptions.of(Path.of("unused"), null,
+                Map.of("spark.sql.catalog.nas.uri", "jdbc:postgresql://db:5432/other"));
+        options.tables = "hdfs://127.0.0.1:9000/nas";
+        options.profiles = List.of(catalog, storage);
+        Map<String, String> conf = SparkSessions.settings(options);
+        assertEquals("jdbc:postgresql://db:5432/other", conf.get("spark.sql.catalog.nas.uri"), "--conf wins");
+        assertEquals("1", conf.get("spark.hadoop.dfs.replication"), "a later profile wins");
+        assertEquals("hdfs://127.0.0.1:9000/nas", conf.get("spark.sql.catalog.nas.warehouse"));
+        assertFalse(SparkSessions.usesEmbeddedCatalog(options), "the profile names a catalog");
+        assertBadInput(nas("sql", "SELECT 1", "--profile", tmp.resolve("missing.properties").toString()),
+                "--profile " + tmp.resolve("missing.properties") + " cannot be read");
+    }
+
+    @Test
+    void aDatabaseErrorNamesTheCatalog() {
+        RuntimeException stopped = new IllegalStateException("commit failed",
+                new java.sql.SQLException("FATAL: terminating connection due to administrator command"));
+        assertEquals("the catalog at jdbc:postgresql://127.0.0.1:5433/nas_catalog failed: FATAL: terminating"
+                + " connection due to administrator command",
+                CatalogFailure.of(stopped, "jdbc:postgresql://127.0.0.1:5433/nas_catalog").getMessage());
+        RuntimeException other = new IllegalStateException("a task failed");
+        assertEquals(other, CatalogFailure.of(other, "jdbc:postgresql://127.0.0.1:5433/nas_catalog"));
     }
 
     @Test
