@@ -43,9 +43,10 @@ if [[ -z "$pg_bin" || ! -x "$pg_bin/pg_ctl" ]]; then
     exit 2
 fi
 
-# PostgreSQL will not run as root: as root, run its programs as the postgres system user.
+# PostgreSQL will not run as root: as root, run its programs as the postgres system user, from
+# a directory that user can enter (the caller's may be closed to it).
 as_owner() {
-    if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [[ "$(id -u)" -eq 0 ]]; then (cd "$dir" && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 ready() { "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port" -d "$database" -U "$user" 2>/dev/null; }

@@ -80,12 +80,19 @@ public abstract class SparkJob implements Callable<Integer> {
     public Integer call() {
         validate();
         Map<String, String> settings = sessionSettings(SparkSessions.master(sparkOptions));
+        String catalogUri = catalogUri(settings);
         try {
             return SparkSessions.using(sparkOptions, "nas " + spec.name(), settings, this::runRecorded);
         } catch (RuntimeException e) {
-            throw CatalogFailure.of(e, SparkSessions.settings(sparkOptions, settings)
-                    .get(IcebergCatalog.CONF_PREFIX + ".uri"));
+            throw CatalogFailure.of(e, catalogUri);
         }
+    }
+
+    /** The catalog's URI: the running session's (a pipeline's stage runs in it), else this job's. */
+    private String catalogUri(Map<String, String> settings) {
+        String key = IcebergCatalog.CONF_PREFIX + ".uri";
+        SparkSession running = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+        return running != null ? running.conf().get(key, null) : SparkSessions.settings(sparkOptions, settings).get(key);
     }
 
     private int runRecorded(SparkSession spark) {

@@ -76,8 +76,13 @@ public final class SparkOptions {
 
     /** Options for code that runs jobs without a command line (tests, the demo). */
     public static SparkOptions of(Path tables, String master, Map<String, String> conf) {
+        return of(tables.toString(), master, conf);
+    }
+
+    /** {@link #of(Path, String, Map)} for a warehouse URI (hdfs://…), which a Path would mangle. */
+    public static SparkOptions of(String tables, String master, Map<String, String> conf) {
         SparkOptions o = new SparkOptions();
-        o.tables = tables.toString();
+        o.tables = tables;
         o.master = master;
         o.conf = new LinkedHashMap<>(conf);
         return o;

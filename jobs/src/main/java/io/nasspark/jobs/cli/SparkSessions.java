@@ -80,21 +80,23 @@ public final class SparkSessions {
     }
 
     /**
-     * The running session if there is one (a test's shared session, or a job inside another),
-     * else a new one with {@link #settings}. Either way the tables directory is checked first.
+     * The running session if there is one (a test's shared session, or a stage of a pipeline),
+     * used as it is, catalog included; else a new one with {@link #settings}, after the tables
+     * directory is checked.
      */
     public static SparkSession getOrCreate(SparkOptions options, String appName) {
         return getOrCreate(options, appName, Map.of());
     }
 
     private static SparkSession getOrCreate(SparkOptions options, String appName, Map<String, String> job) {
-        prepareTablesDir(options);
         if (SparkSession.getActiveSession().isDefined()) {
             return SparkSession.getActiveSession().get();
         }
         if (SparkSession.getDefaultSession().isDefined()) {
             return SparkSession.getDefaultSession().get();
         }
+        // a stage inside a running session has only --tables: its catalog is the session's
+        prepareTablesDir(options);
         CodeVersion.requireSparkOfBuild(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
                 scala.util.Properties.versionNumberString());
         SparkConf conf = new SparkConf().setAppName(appName);

@@ -5,9 +5,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** What a table holds on storage: its snapshots, and its live data and delete files. */
-record TableHealth(long snapshots, long dataFiles, long deleteFiles, long bytes, long manifests) {
+public record TableHealth(long snapshots, long dataFiles, long deleteFiles, long bytes, long manifests) {
 
-    static TableHealth of(SparkSession spark, String table) {
+    public static TableHealth of(SparkSession spark, String table) {
         String name = IcebergCatalog.qualified(table);
         long snapshots = spark.sql("SELECT count(*) FROM " + name + ".snapshots").first().getLong(0);
         Row files = spark.sql("SELECT count_if(content = 0), count_if(content <> 0),"

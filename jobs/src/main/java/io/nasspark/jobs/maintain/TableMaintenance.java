@@ -16,7 +16,7 @@ import org.apache.spark.sql.catalyst.parser.ParseException;
  * Iceberg's maintenance procedures on one table, or, in a dry run, what they would touch,
  * found from the table's metadata tables.
  */
-final class TableMaintenance {
+public final class TableMaintenance {
 
     /** Files under this share of the table's target file size are small (Iceberg's own default, 75 %). */
     private static final double SMALL_SHARE = 0.75;
@@ -26,7 +26,7 @@ final class TableMaintenance {
     private final String name;
     private final boolean dryRun;
 
-    TableMaintenance(SparkSession spark, String table, boolean dryRun) {
+    public TableMaintenance(SparkSession spark, String table, boolean dryRun) {
         this.spark = spark;
         this.table = table;
         this.name = IcebergCatalog.qualified(table);
@@ -34,7 +34,7 @@ final class TableMaintenance {
     }
 
     /** Data files rewritten into fewer (or that would be), manifests rewritten too. */
-    long compact() {
+    public long compact() {
         if (dryRun) {
             long target = spark.sql("SHOW TBLPROPERTIES " + name + " ('write.target-file-size-bytes')")
                     .collectAsList().stream().map(r -> r.getString(1)).filter(v -> v.matches("\\d+"))
@@ -50,7 +50,7 @@ final class TableMaintenance {
     }
 
     /** Snapshots expired (or that would be): older than {@code before}, not among the last {@code retainLast}. */
-    long expire(Timestamp before, int retainLast) {
+    public long expire(Timestamp before, int retainLast) {
         if (dryRun) {
             return spark.sql("SELECT count(*) FROM (SELECT committed_at, row_number() OVER (ORDER BY committed_at DESC) AS n"
                     + " FROM " + name + ".snapshots) WHERE n > " + retainLast + " AND committed_at < TIMESTAMP '"
@@ -67,7 +67,7 @@ final class TableMaintenance {
      * removed, or only listed in a dry run. Iceberg's action rather than its procedure, which
      * refuses ages under a day; {@link MaintainJob} warns about short ones instead.
      */
-    List<String> removeOrphans(Timestamp before) {
+    public List<String> removeOrphans(Timestamp before) {
         try {
             DeleteOrphanFiles action = SparkActions.get(spark)
                     .deleteOrphanFiles(Spark3Util.loadIcebergTable(spark, name))

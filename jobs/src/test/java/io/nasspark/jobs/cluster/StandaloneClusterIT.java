@@ -3,7 +3,6 @@ package io.nasspark.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nasspark.jobs.CliRun;
 import io.nasspark.jobs.cli.SparkOptions;
 import io.nasspark.jobs.cli.SparkSessions;
 import java.io.IOException;
@@ -32,9 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1 (cluster-conf/local-cluster.sh, master and two
- * workers from the Maven classpath), jobs submitted through cluster-conf/submit.sh. The cluster
- * is stopped in {@link #stopCluster} whatever happens; every process wait is bounded.
- * The fault test runs last: it leaves one worker dead.
+ * workers from the Maven classpath), jobs submitted through cluster-conf/submit.sh, with the
+ * warehouse on HDFS (cluster-conf/hdfs.sh: Hadoop's NameNode and DataNode) and the Iceberg
+ * catalog on PostgreSQL (cluster-conf/catalog.sh). All three are stopped in {@link #stopAll}
+ * whatever happens; every process wait is bounded. The fault tests run last: the worker kill
+ * leaves one worker dead, and the catalog test stops the database and kills the DataNode.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
@@ -42,6 +43,8 @@ class StandaloneClusterIT {
     static final Path ROOT = projectRoot();
     static final Path CLUSTER = ROOT.resolve("cluster-conf/local-cluster.sh");
     static final Path SUBMIT = ROOT.resolve("cluster-conf/submit.sh");
+    static final Path CATALOG = ROOT.resolve("cluster-conf/catalog.sh");
+    static final Path HDFS = ROOT.resolve("cluster-conf/hdfs.sh");
 
     @TempDir
     static Path work;
@@ -49,13 +52,37 @@ class StandaloneClusterIT {
     static int webuiPort;
     static int workerWebuiBase;
     static String masterUrl;
+    static int catalogPort;
+    static int hdfsPort;
+    static int hdfsHttpPort;
+    /** The warehouse every test shares: one catalog database holds one set of tables. */
+    static String warehouse;
+    /**
+     * The catalog's directory: outside the test's own temporary directory, which is closed to
+     * other users, because run as root the database server runs as the postgres user.
+     */
+    static Path catalogDir;
 
     @BeforeAll
-    static void startCluster() throws Exception {
+    static void startAll() throws Exception {
         masterPort = freePort();
         webuiPort = freePort();
         workerWebuiBase = freeConsecutivePorts(2);
         masterUrl = "spark://127.0.0.1:" + masterPort;
+        catalogPort = freePort();
+        hdfsPort = freePort();
+        hdfsHttpPort = freePort();
+        warehouse = "hdfs://127.0.0.1:" + hdfsPort + "/nas";
+        catalogDir = Files.createTempDirectory("nas-catalog-it",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Run catalog = script(CATALOG, "start");
+        System.out.println("catalog.sh start (exit " + catalog.exit + "):\n" + catalog.output);
+        assertEquals(0, catalog.exit, catalog.output);
+        assertTrue(catalog.output.contains("password=******"), "the password is not printed: " + catalog.output);
+        Run hdfs = script(HDFS, "start");
+        System.out.println("hdfs.sh start (exit " + hdfs.exit + "):\n" + hdfs.output);
+        assertEquals(0, hdfs.exit, hdfs.output);
         Run start = cluster("start", "--workers", "2");
         System.out.println("local-cluster.sh start (exit " + start.exit + "):\n" + start.output);
         assertEquals(0, start.exit, start.output);
@@ -63,29 +90,46 @@ class StandaloneClusterIT {
     }
 
     @AfterAll
-    static void stopCluster() throws Exception {
+    static void stopAll() throws Exception {
         Run stop = cluster("stop");
         System.out.println("local-cluster.sh stop (exit " + stop.exit + "):\n" + stop.output);
+        System.out.println("hdfs.sh stop: " + script(HDFS, "stop").output);
+        System.out.println("catalog.sh stop: " + script(CATALOG, "stop").output);
+        try (Stream<Path> files = Files.walk(catalogDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test
     @Order(1)
-    void latencyIsMeasuredByDjlOnTheExecutors() throws Exception {
-        Path tables = work.resolve("tables-latency");
-        // the candidates, drawn in this JVM on a local session (the cluster measures them)
-        CliRun sample = inThisJvm("sample", "--space", "nb201", "--count", "6", "--tables", tables.toString(),
-                "--master", "local[1]", "--conf", "spark.local.dir=" + work.resolve("reader-local"));
-        assertEquals(0, sample.code(), sample.err());
-        Run submit = run(work, 420, Map.of(), SUBMIT.toString(), "--conf-file", "standalone",
-                "measure-latency", "--warmup", "2", "--repeats", "5", "--commit-every", "3",
-                "--tables", tables.toString(), "--master", masterUrl);
-        System.out.println("submit measure-latency (exit " + submit.exit + "):\n" + submit.output);
+    void sampleMeasureScoreAndParetoRunOnTheClusterWithTablesOnHdfsAndTheCatalogOnPostgres() throws Exception {
+        // One driver for the four jobs, as users run a flow (a driver's start is most of a small job's time).
+        Path flow = Files.writeString(work.resolve("flow.yaml"), """
+                name: cluster-it
+                description: the four jobs of the cluster test
+                stages:
+                  sample:
+                    options: {space: nb201, count: 6, seed: 2, input-size: 16}
+                  measure-latency:
+                    options: {space: nb201, warmup: 2, repeats: 5, commit-every: 3}
+                  score:
+                    options: {space: nb201, epochs: 2, limit-images: 256}
+                  pareto:
+                    options: {from-tables: true, objectives: "latency_ms:min,flops:max"}
+                """);
+        Run submit = submit(600, "pipeline", "--file", flow.toString());
+        System.out.println("submit pipeline sample, measure-latency, score, pareto (exit " + submit.exit + "):\n"
+                + tail(submit.output, 12));
         assertEquals(0, submit.exit, submit.output);
-        assertTrue(submit.output.contains("6 evaluated (6 ok, 0 failed) in 2 commits"), submit.output);
         // The six candidates, and the reference network their round-robin groups are calibrated by.
-        assertEquals("7,7,true,6", sql(tables, "SELECT count(*), count(DISTINCT l.id), min(l.median_ms) > 0,"
+        assertEquals("7,7,true,6", sharedSql("SELECT count(*), count(DISTINCT l.id), min(l.median_ms) > 0,"
                 + " count(a.id) FROM latency l LEFT JOIN architectures a ON l.id = a.id"
                 + " WHERE l.status = 'ok' AND l.engine LIKE 'PyTorch 2.7.1%'"));
+        assertEquals("6", sharedSql("SELECT count(DISTINCT id) FROM proxy_scores"));
+        assertEquals("ok", sharedSql("SELECT status FROM pareto_summary"));
+        assertEquals("4", sharedSql("SELECT count(DISTINCT job) FROM runs WHERE master = '" + masterUrl + "'"
+                + " AND status = 'succeeded' AND job IN ('sample', 'measure-latency', 'score', 'pareto')"));
+        assertEquals("true", sharedSql("SELECT min(file_path LIKE '" + warehouse + "/%') FROM nas.nas.architectures.files"));
     }
 
     @Test
@@ -118,29 +162,57 @@ class StandaloneClusterIT {
 
     @Test
     @Order(4)
+    void twoDriversCommittingToOneTableAtOnceWriteEveryKeyOnce() throws Exception {
+        List<String> job = List.of("sample", "--space", "mbconv-mini", "--count", "20000", "--seed", "21",
+                "--conf", "spark.cores.max=1");
+        List<Process> drivers = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                logs.add(work.resolve("race-" + i + ".log"));
+                drivers.add(new ProcessBuilder(submitCommand(job.toArray(String[]::new))).directory(work.toFile())
+                        .redirectErrorStream(true).redirectOutput(logs.get(i).toFile()).start());
+            }
+            for (Process driver : drivers) {
+                assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "a racing driver did not finish within 300 s");
+            }
+        } finally {
+            drivers.forEach(StandaloneClusterIT::killTree);
+        }
+        long added = 0;
+        long alreadyThere = 0;
+        java.util.regex.Pattern counts = java.util.regex.Pattern.compile("([\\d,]+) new rows in architectures, ([\\d,]+) already there");
+        for (int i = 0; i < 2; i++) {
+            String output = withoutJvmNotices(Files.readString(logs.get(i)));
+            System.out.println("racing driver " + i + " (exit " + drivers.get(i).exitValue() + "): " + tail(output, 1));
+            assertEquals(0, drivers.get(i).exitValue(), output);
+            java.util.regex.Matcher m = counts.matcher(output);
+            assertTrue(m.find(), output);
+            added += Long.parseLong(m.group(1).replace(",", ""));
+            alreadyThere += Long.parseLong(m.group(2).replace(",", ""));
+        }
+        // Both drew the same candidates (a few twice: draws are with replacement), so together they
+        // add each distinct candidate once and find the rest there.
+        String stored = sharedSql("SELECT count(*), count(DISTINCT id) FROM architectures WHERE space = 'mbconv-mini'");
+        System.out.println("race: new rows " + added + ", already there " + alreadyThere + "; stored (count, distinct) " + stored);
+        assertEquals(added + "," + added, stored);
+        assertEquals(2 * 20_000, added + alreadyThere);
+        assertTrue(added > 19_000, "most of 20,000 draws are distinct: " + added);
+    }
+
+    @Test
+    @Order(5)
     void sampleOnTheClusterSurvivesAWorkerKilledAndWritesEveryRowOnce() throws Exception {
         long count = 300_000;
-        Path tables = work.resolve("tables-fault");
         Path log = work.resolve("fault-submit.log");
         Path workDir = work.resolve(".nas/cluster/work");
         Map<String, Long> startedApps = appDirs(workDir);
-        Process submit = new ProcessBuilder(SUBMIT.toString(), "--conf-file", "standalone",
-                "sample", "--space", "mbconv-small", "--count", Long.toString(count), "--seed", "11",
-                "--tables", tables.toString(), "--master", masterUrl)
+        Process submit = new ProcessBuilder(submitCommand("sample", "--space", "mbconv-small",
+                "--count", Long.toString(count), "--seed", "11"))
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String killPoint;
         try {
-            // Wait (bounded) until an executor of this application runs tasks, then a little more.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-            Path victimLog = null;
-            while (victimLog == null) {
-                assertTrue(System.nanoTime() < deadline, "no task started within 240 s");
-                assertTrue(submit.isAlive(), "job ended before a task ran: " + Files.readString(log));
-                victimLog = executorLogs(workDir, startedApps).stream()
-                        .filter(p -> read(p).contains("Running task")).findFirst().orElse(null);
-                Thread.sleep(250);
-            }
-            Thread.sleep(3000);
+            Path victimLog = awaitTasks(submit, log, workDir, startedApps);
             int worker = Integer.parseInt(victimLog.getParent().getParent().getParent().getFileName()
                     .toString().replace("worker-", ""));
             long workerPid = Long.parseLong(Files.readString(
@@ -160,22 +232,148 @@ class StandaloneClusterIT {
             System.out.println("fault: " + killPoint);
             assertTrue(submit.waitFor(600, TimeUnit.SECONDS), "job did not finish within 600 s after the kill");
         } finally {
-            if (submit.isAlive()) {
-                submit.descendants().forEach(ProcessHandle::destroyForcibly);
-                submit.destroyForcibly();
-            }
+            killTree(submit);
         }
         String output = withoutJvmNotices(Files.readString(log));
         System.out.println("fault job (exit " + submit.exitValue() + "):\n" + tail(output, 15));
         assertEquals(0, submit.exitValue(), output);
-        String rows = sql(tables, "SELECT count(*), count(DISTINCT id) FROM architectures");
+        String rows = sharedSql("SELECT count(*), count(DISTINCT id) FROM architectures WHERE space = 'mbconv-small'");
         System.out.println("fault: rows expected " + count + "," + count + " (count, distinct), found " + rows
                 + "; " + killPoint);
         assertEquals(count + "," + count, rows);
-        assertEquals(masterUrl + ",succeeded", sql(tables, "SELECT master, status FROM runs"));
+        assertEquals(masterUrl + ",succeeded", sharedSql("SELECT master, status FROM runs WHERE args LIKE '%--seed 11 %'"));
+    }
+
+    @Test
+    @Order(6)
+    void aStoppedCatalogFailsTheJobWithNothingCommittedAndADataNodeRestartLosesNoTable() throws Exception {
+        Map<String, String> before = tableCounts();
+        Path log = work.resolve("catalog-fault.log");
+        Path workDir = work.resolve(".nas/cluster/work");
+        Map<String, Long> startedApps = appDirs(workDir);
+        String[] job = {"sample", "--space", "mbconv", "--count", "150000", "--seed", "31"};
+        Process submit = new ProcessBuilder(submitCommand(job)).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitTasks(submit, log, workDir, startedApps);
+            Run stop = script(CATALOG, "stop");
+            System.out.println("fault: catalog.sh stop once tasks ran: " + stop.output.strip());
+            assertTrue(submit.waitFor(300, TimeUnit.SECONDS), "job did not end within 300 s after the catalog stopped");
+        } finally {
+            killTree(submit);
+        }
+        String output = withoutJvmNotices(Files.readString(log));
+        System.out.println("job with its catalog stopped (exit " + submit.exitValue() + "):\n" + tail(output, 3));
+        assertTrue(submit.exitValue() != 0, output);
+        assertTrue(output.contains("nas sample: failed: the catalog at jdbc:postgresql://127.0.0.1:" + catalogPort
+                + "/nas_catalog failed"), output);
+
+        long dataNode = Long.parseLong(Files.readString(work.resolve(".nas/hdfs/pids/datanode.pid")).trim());
+        ProcessHandle.of(dataNode).ifPresent(h -> {
+            h.destroyForcibly(); // SIGKILL
+            h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        });
+        assertEquals(3, script(HDFS, "status").exit, "the DataNode is dead");
+        Run restart = script(HDFS, "start-datanode");
+        System.out.println("fault: kill -9 of the DataNode (pid " + dataNode + "), then " + restart.output.strip());
+        assertEquals(0, restart.exit, restart.output);
+        Run catalog = script(CATALOG, "start");
+        assertEquals(0, catalog.exit, catalog.output);
+
+        Map<String, String> after = tableCounts();
+        System.out.println("fault: table row counts before " + before + ", after " + after);
+        assertEquals(before, after, "nothing half-committed, no table lost");
+        Run rerun = submit(420, job);
+        System.out.println("re-run (exit " + rerun.exit + "): " + tail(rerun.output, 1));
+        assertEquals(0, rerun.exit, rerun.output);
+        assertEquals("150000,150000", sharedSql("SELECT count(*), count(DISTINCT id) FROM architectures WHERE space = 'mbconv'"));
     }
 
     // --- helpers -----------------------------------------------------------------------------
+
+    /** Waits (bounded) until an executor of a new application runs tasks, then a little more; its log. */
+    static Path awaitTasks(Process submit, Path log, Path workDir, Map<String, Long> startedApps) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        Path executorLog = null;
+        while (executorLog == null) {
+            assertTrue(System.nanoTime() < deadline, "no task started within 240 s");
+            assertTrue(submit.isAlive(), "job ended before a task ran: " + Files.readString(log));
+            executorLog = executorLogs(workDir, startedApps).stream()
+                    .filter(p -> read(p).contains("Running task")).findFirst().orElse(null);
+            Thread.sleep(250);
+        }
+        Thread.sleep(3000);
+        return executorLog;
+    }
+
+    static void killTree(Process p) {
+        if (p.isAlive()) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    /** {@code submit.sh} of a job on the cluster, over the shared warehouse and catalog. */
+    static String[] submitCommand(String... job) {
+        List<String> cmd = new ArrayList<>(List.of(SUBMIT.toString(), "--conf-file", "standalone"));
+        cmd.addAll(List.of(job));
+        cmd.addAll(List.of("--tables", warehouse, "--master", masterUrl,
+                "--profile", work.resolve(".nas/hdfs/profile.properties").toString(),
+                "--profile", catalogDir.resolve("profile.properties").toString()));
+        return cmd.toArray(String[]::new);
+    }
+
+    static Run submit(long seconds, String... job) throws Exception {
+        return run(work, seconds, Map.of(), submitCommand(job));
+    }
+
+    /** catalog.sh or hdfs.sh with this test's ports. */
+    static Run script(Path script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(script.toString()));
+        cmd.addAll(List.of(args));
+        return run(work, 200, Map.of("NAS_CATALOG_PORT", Integer.toString(catalogPort),
+                "NAS_CATALOG_DIR", catalogDir.toString(),
+                "NAS_HDFS_PORT", Integer.toString(hdfsPort), "NAS_HDFS_HTTP_PORT", Integer.toString(hdfsHttpPort)),
+                cmd.toArray(String[]::new));
+    }
+
+    /** Every table's row count, read through the catalog. */
+    static Map<String, String> tableCounts() {
+        return withSharedSession(spark -> {
+            Map<String, String> counts = new java.util.TreeMap<>();
+            for (Row table : spark.sql("SHOW TABLES IN nas.nas").collectAsList()) {
+                counts.put(table.getString(1), spark.sql("SELECT count(*) FROM nas.nas." + table.getString(1))
+                        .first().get(0).toString());
+            }
+            return counts;
+        });
+    }
+
+    /** One row of a query over the shared warehouse, its values joined with commas. */
+    static String sharedSql(String query) {
+        return withSharedSession(spark -> oneRow(query, spark.sql(query).collectAsList()));
+    }
+
+    static <T> T withSharedSession(java.util.function.Function<SparkSession, T> work) {
+        Map<String, String> conf = new java.util.LinkedHashMap<>(Map.of("spark.sql.shuffle.partitions", "1",
+                "spark.local.dir", StandaloneClusterIT.work.resolve("reader-local").toString()));
+        for (Path profile : List.of(StandaloneClusterIT.work.resolve(".nas/hdfs/profile.properties"),
+                catalogDir.resolve("profile.properties"))) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(profile)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            p.stringPropertyNames().forEach(k -> conf.put(k, p.getProperty(k)));
+        }
+        try {
+            return SparkSessions.using(SparkOptions.of(warehouse, "local[1]", conf), "StandaloneClusterIT reader", work);
+        } finally {
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+        }
+    }
 
     record Run(int exit, String output) {}
 
@@ -210,23 +408,7 @@ class StandaloneClusterIT {
                 .replaceAll("(?m)^Picked up JAVA_TOOL_OPTIONS: .*\n", "");
     }
 
-    /**
-     * One row of a query over the tables in {@code tables}, its values joined with commas. Read in
-     * this JVM, in a local session over that tables directory started for the query and stopped
-     * after it, rather than by a {@code nas sql} process: the rows are what the cluster's jobs
-     * committed either way, and a session in a running JVM starts in a fraction of a new JVM's time.
-     */
-    static String sql(Path tables, String query) {
-        SparkOptions options = SparkOptions.of(tables, "local[1]", Map.of("spark.sql.shuffle.partitions", "1",
-                "spark.local.dir", work.resolve("reader-local").toString()));
-        List<Row> rows;
-        try {
-            rows = SparkSessions.using(options, "StandaloneClusterIT reader", spark -> spark.sql(query).collectAsList());
-        } finally {
-            // the stopped session must not be found by the next query's getOrCreate
-            SparkSession.clearActiveSession();
-            SparkSession.clearDefaultSession();
-        }
+    static String oneRow(String query, List<Row> rows) {
         assertEquals(1, rows.size(), query + ": " + rows);
         Row r = rows.get(0);
         List<String> values = new ArrayList<>();
@@ -234,16 +416,6 @@ class StandaloneClusterIT {
             values.add(String.valueOf(r.get(i)));
         }
         return String.join(",", values);
-    }
-
-    /** {@code nas ARGS} in this JVM, its session stopped after (and forgotten, for the next one). */
-    static CliRun inThisJvm(String... args) {
-        try {
-            return CliRun.nas(args);
-        } finally {
-            SparkSession.clearActiveSession();
-            SparkSession.clearDefaultSession();
-        }
     }
 
     static List<Long> sparkDaemons() {
