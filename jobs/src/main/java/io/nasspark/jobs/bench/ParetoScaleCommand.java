@@ -14,6 +14,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
@@ -91,8 +92,8 @@ public final class ParetoScaleCommand extends SparkJob {
             table.append(String.format(Locale.ROOT, "| round %d | %.1f s | %.1f s | %.2fx |%n", round + 1,
                     scans[round], paretos[round], paretos[round] / scans[round]));
         }
-        double scan = median(scans);
-        double pareto = median(paretos);
+        double scan = StatUtils.percentile(scans, 50);
+        double pareto = StatUtils.percentile(paretos, 50);
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             peak += pool.getType() == MemoryType.HEAP ? pool.getPeakUsage().getUsed() : 0;
@@ -102,13 +103,6 @@ public final class ParetoScaleCommand extends SparkJob {
                         + " warm-up scan %.1f s; rows counted %,d",
                 out.strip(), table, scan, pareto, pareto / scan, Runtime.getRuntime().maxMemory() >> 20, peak >> 20,
                 warmUp, counted));
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static long scan(SparkSession spark, Path dir) {

@@ -91,7 +91,7 @@ public abstract class SparkJob implements Callable<Integer> {
     /** The catalog's URI: the running session's (a pipeline's stage runs in it), else this job's. */
     private String catalogUri(Map<String, String> settings) {
         String key = IcebergCatalog.CONF_PREFIX + ".uri";
-        SparkSession running = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+        SparkSession running = SparkSessions.running();
         return running != null ? running.conf().get(key, null) : SparkSessions.settings(sparkOptions, settings).get(key);
     }
 

@@ -81,22 +81,23 @@ public final class SparkSessions {
 
     /**
      * The running session if there is one (a test's shared session, or a stage of a pipeline),
-     * used as it is, catalog included; else a new one with {@link #settings}, after the tables
-     * directory is checked.
+     * used as it is, catalog included; else a new one with {@link #settings}. The embedded
+     * catalog's tables directory is checked first.
      */
     public static SparkSession getOrCreate(SparkOptions options, String appName) {
         return getOrCreate(options, appName, Map.of());
     }
 
     private static SparkSession getOrCreate(SparkOptions options, String appName, Map<String, String> job) {
-        if (SparkSession.getActiveSession().isDefined()) {
-            return SparkSession.getActiveSession().get();
+        SparkSession running = running();
+        // A stage of a pipeline has only --tables; on a session with a configured catalog its
+        // warehouse may be a URI, which the embedded catalog's check would refuse.
+        if (running == null || running.conf().get(IcebergCatalog.CONF_PREFIX + ".uri", "").startsWith("jdbc:sqlite:")) {
+            prepareTablesDir(options);
         }
-        if (SparkSession.getDefaultSession().isDefined()) {
-            return SparkSession.getDefaultSession().get();
+        if (running != null) {
+            return running;
         }
-        // a stage inside a running session has only --tables: its catalog is the session's
-        prepareTablesDir(options);
         CodeVersion.requireSparkOfBuild(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
                 scala.util.Properties.versionNumberString());
         SparkConf conf = new SparkConf().setAppName(appName);
@@ -106,6 +107,11 @@ public final class SparkSessions {
             requireExecutorsOfBuild(spark);
         }
         return spark;
+    }
+
+    /** The session this thread or JVM already runs (a test's, a pipeline's), or null. */
+    static SparkSession running() {
+        return SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
     }
 
     /**
