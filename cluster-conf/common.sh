@@ -1,12 +1,13 @@
-# Shared by submit.sh and local-cluster.sh (sourced, not run): where the jobs jar lives, and
-# building it when it is missing or older than the sources (the same check as bin/nas).
+# Shared by the cluster scripts and bin/nas (sourced, not run): where the jobs jar lives, and
+# building it when it is missing or older than the sources.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$root/jobs/target"
 jar="$target/nas-jobs.jar"
 
 jar_stale() {
-    [[ ! -f "$jar" || ! -f "$target/spark-classpath.txt" || ! -f "$target/jvm-options.txt" ]] && return 0
+    [[ ! -f "$jar" || ! -f "$target/spark-classpath.txt" || ! -f "$target/jvm-options.txt" \
+        || ! -f "$target/hdfs-classpath.txt" ]] && return 0
     [[ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main "$root/jobs/src/build" \
         -newer "$jar" -type f -print -quit 2>/dev/null)" ]]
 }

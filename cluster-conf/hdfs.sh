@@ -101,8 +101,7 @@ EOF
 }
 
 classpath() {
-    [[ -f "$target/hdfs-classpath.txt" ]] || { jar_stale && ensure_jar hdfs; }
-    [[ -f "$target/hdfs-classpath.txt" ]] || { echo "hdfs: $target/hdfs-classpath.txt missing; run mvn -DskipTests package" >&2; exit 2; }
+    ensure_jar hdfs
     echo "$conf:$(cat "$target/hdfs-classpath.txt")"
 }
 
