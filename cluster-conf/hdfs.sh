@@ -106,8 +106,11 @@ classpath() {
 }
 
 launch() {
-    local daemon="$1"; shift
-    setsid java -Xmx512m -Dhadoop.log.dir="$logs" -cp "$(classpath)" "$(daemon_class "$daemon")" "$@" \
+    local daemon="$1" cp class; shift
+    # expanded here, not in the background job, so that $! is the daemon's JVM from the start
+    cp="$(classpath)"
+    class="$(daemon_class "$daemon")"
+    setsid java -Xmx512m -Dhadoop.log.dir="$logs" -cp "$cp" "$class" "$@" \
         >>"$logs/$daemon.log" 2>&1 < /dev/null &
     echo $! > "$pids/$daemon.pid"
 }
