@@ -20,8 +20,10 @@
 # Port: NAS_CATALOG_PORT (5433, beside a system server's 5432). Run as root, the server runs as
 # the postgres user (PostgreSQL refuses root), so the directory is handed to that user.
 set -euo pipefail
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 cmd="${1:-}"
 case "$cmd" in start|stop|status|profile) ;; -h|--help|"") usage ;; *) echo "catalog: unknown command $cmd" >&2; usage ;; esac
@@ -87,7 +89,7 @@ case "$cmd" in
         if running; then
             echo "catalog: already running from $dir on 127.0.0.1:$port"
         else
-            if [[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]; then
+            if port_busy "$port"; then
                 echo "catalog: port $port is in use (set NAS_CATALOG_PORT)" >&2; exit 1
             fi
             as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t "$timeout_s" \

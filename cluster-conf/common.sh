@@ -1,5 +1,5 @@
-# Shared by the cluster scripts and bin/nas (sourced, not run): where the jobs jar lives, and
-# building it when it is missing or older than the sources.
+# Shared by the cluster scripts and bin/nas (sourced, not run): where the jobs jar lives,
+# building it when it is missing or older than the sources, and small process and port checks.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$root/jobs/target"
@@ -38,3 +38,13 @@ quiet_libtorch() {
     done
     exec 2> >(grep --line-buffered -v -E '^\[W[0-9]{4} [0-9:.]+ [^ ]+:[0-9]+\] ' >&2)
 }
+
+# Whether PID is a live process whose command line matches the grep PATTERN: a pid from a pid
+# file that is still the daemon it was written for, not a number the kernel gave to another.
+pid_runs() {
+    local pid="$1" pattern="$2"
+    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$pattern"
+}
+
+# Whether something listens on TCP PORT.
+port_busy() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }

@@ -27,7 +27,7 @@ set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 cmd="${1:-}"
 case "$cmd" in start|stop|status|start-datanode|stop-datanode) ;; -h|--help|"") usage ;;
@@ -52,12 +52,7 @@ daemon_class() {
 }
 
 # A pid from our pid file that is still that daemon (not a reused pid).
-alive() {
-    local pid
-    pid="$(cat "$pids/$1.pid" 2>/dev/null || true)"
-    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null \
-        | grep -q "$(daemon_class "$1")"
-}
+alive() { pid_runs "$(cat "$pids/$1.pid" 2>/dev/null || true)" "$(daemon_class "$1")"; }
 
 write_conf() {
     mkdir -p "$conf" "$pids" "$logs"
@@ -144,8 +139,6 @@ stop_daemon() {
     rm -f "$pids/$daemon.pid"
     echo "hdfs: $daemon stopped (pid $pid)"
 }
-
-port_busy() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
 
 case "$cmd" in
     start)

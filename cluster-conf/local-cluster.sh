@@ -22,7 +22,7 @@ set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 cmd="${1:-}"; [[ $# -gt 0 ]] && shift
 workers=2
@@ -47,11 +47,7 @@ worker_memory="${NAS_WORKER_MEMORY:-2g}"
 timeout_s="${NAS_CLUSTER_TIMEOUT:-120}"
 
 # A pid from our pid files that is still one of our Spark daemons (not a reused pid).
-ours_alive() {
-    local pid="$1"
-    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null \
-        | grep -q "org.apache.spark.deploy.\(master.Master\|worker.Worker\)"
-}
+ours_alive() { pid_runs "$1" "org.apache.spark.deploy.\(master.Master\|worker.Worker\)"; }
 
 pid_files() { compgen -G "$pids/*.pid" | sort || true; }
 
@@ -62,8 +58,6 @@ any_alive() {
 }
 
 master_json() { curl -fsSL --max-time 2 "http://127.0.0.1:$1/json/" 2>/dev/null || true; }
-
-port_busy() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
 
 status() {
     if [[ ! -d "$pids" ]] || [[ -z "$(pid_files)" ]]; then

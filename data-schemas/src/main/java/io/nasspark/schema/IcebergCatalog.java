@@ -26,6 +26,8 @@ public final class IcebergCatalog {
     public static final String NAMESPACE = "nas";
     /** The SQLite file of the embedded catalog, inside the warehouse. */
     public static final String CATALOG_FILE = "catalog.db";
+    /** How the embedded catalog's JDBC URI starts. */
+    private static final String EMBEDDED_URI_PREFIX = "jdbc:sqlite:";
     /** Prefix of every setting of the catalog. */
     public static final String CONF_PREFIX = "spark.sql.catalog." + NAME;
 
@@ -47,7 +49,7 @@ public final class IcebergCatalog {
         Path dir = warehouse.toAbsolutePath().normalize();
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put(CONF_PREFIX + ".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
-        conf.put(CONF_PREFIX + ".uri", "jdbc:sqlite:" + dir.resolve(CATALOG_FILE));
+        conf.put(CONF_PREFIX + ".uri", EMBEDDED_URI_PREFIX + dir.resolve(CATALOG_FILE));
         conf.put(CONF_PREFIX + ".jdbc.schema-version", "V1");
         // Jobs committing at once wait for SQLite's write lock instead of failing at 3 s.
         conf.put(CONF_PREFIX + ".jdbc.busy_timeout", "30000");
@@ -75,6 +77,11 @@ public final class IcebergCatalog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot initialise the catalog in " + dir, e);
         }
+    }
+
+    /** Whether a session whose catalog URI is {@code uri} runs the embedded catalog. */
+    public static boolean isEmbeddedUri(String uri) {
+        return uri != null && uri.startsWith(EMBEDDED_URI_PREFIX);
     }
 
     /** Whether {@code key} configures the catalog itself (so the embedded default must yield). */

@@ -33,6 +33,9 @@ public final class SparkOptions {
                     + " cluster-conf/catalog.sh writes); repeatable, later files and --conf win.")
     List<Path> profiles = new ArrayList<>();
 
+    /** {@link #conf()} once the profiles are read. */
+    private Map<String, String> withProfiles;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -45,15 +48,21 @@ public final class SparkOptions {
         return master;
     }
 
-    /** The settings of the {@code --profile} files in order, then {@code --conf}'s over them. */
+    /**
+     * The settings of the {@code --profile} files in order, then {@code --conf}'s over them. The
+     * files are read once, so a job sees one set of settings however often it asks.
+     */
     public Map<String, String> conf() {
         if (profiles.isEmpty()) {
             return conf;
         }
-        Map<String, String> all = new LinkedHashMap<>();
-        profiles.forEach(file -> all.putAll(readProfile(file)));
-        all.putAll(conf);
-        return all;
+        if (withProfiles == null) {
+            Map<String, String> all = new LinkedHashMap<>();
+            profiles.forEach(file -> all.putAll(readProfile(file)));
+            all.putAll(conf);
+            withProfiles = all;
+        }
+        return withProfiles;
     }
 
     private static Map<String, String> readProfile(Path file) {
@@ -76,15 +85,19 @@ public final class SparkOptions {
 
     /** Options for code that runs jobs without a command line (tests, the demo). */
     public static SparkOptions of(Path tables, String master, Map<String, String> conf) {
-        return of(tables.toString(), master, conf);
+        return of(tables.toString(), master, conf, List.of());
     }
 
-    /** {@link #of(Path, String, Map)} for a warehouse URI (hdfs://…), which a Path would mangle. */
-    public static SparkOptions of(String tables, String master, Map<String, String> conf) {
+    /**
+     * {@link #of(Path, String, Map)} for a warehouse URI (hdfs://…), which a Path would mangle,
+     * with {@code --profile} files.
+     */
+    public static SparkOptions of(String tables, String master, Map<String, String> conf, List<Path> profiles) {
         SparkOptions o = new SparkOptions();
         o.tables = tables;
         o.master = master;
         o.conf = new LinkedHashMap<>(conf);
+        o.profiles = new ArrayList<>(profiles);
         return o;
     }
 }

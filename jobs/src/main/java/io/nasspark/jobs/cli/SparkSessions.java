@@ -92,7 +92,7 @@ public final class SparkSessions {
         SparkSession running = running();
         // A stage of a pipeline has only --tables; on a session with a configured catalog its
         // warehouse may be a URI, which the embedded catalog's check would refuse.
-        if (running == null || running.conf().get(IcebergCatalog.CONF_PREFIX + ".uri", "").startsWith("jdbc:sqlite:")) {
+        if (running == null || IcebergCatalog.isEmbeddedUri(running.conf().get(IcebergCatalog.CONF_PREFIX + ".uri", null))) {
             prepareTablesDir(options);
         }
         if (running != null) {

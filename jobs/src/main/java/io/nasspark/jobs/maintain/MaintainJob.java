@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * procedures over the tables, in the order that frees the most: compact small data files and
  * manifests ({@code rewrite_data_files}, {@code rewrite_manifests}), then expire old snapshots
  * ({@code expire_snapshots}, which deletes the files only they still name), then remove orphan
- * files ({@code remove_orphan_files}). {@code --dry-run} lists what would go and changes nothing.
+ * files (Iceberg's orphan-file action: its procedure refuses ages under a day, which this job
+ * takes with a warning). {@code --dry-run} lists what would go and changes nothing.
  */
 @Command(name = "maintain",
         description = "Table maintenance with Iceberg's Spark procedures: compact small data files and"
@@ -67,7 +68,7 @@ public final class MaintainJob extends SparkJob {
         expireAge = age("--expire-older-than", expireOlderThan);
         orphanAge = age("--orphans-older-than", orphansOlderThan);
         if (orphanAge.compareTo(Duration.ofDays(1)) < 0 && !skip.contains(Step.orphans)) {
-            System.err.println("maintain: --orphans-older-than " + orphansOlderThan + " is under a day: the files"
+            spec.commandLine().getErr().println("maintain: --orphans-older-than " + orphansOlderThan + " is under a day: the files"
                     + " of a write in flight are orphans until it commits, so run this only while no job writes");
         }
         if (retainLast < 1) {

@@ -9,11 +9,16 @@ public record TableHealth(long snapshots, long dataFiles, long deleteFiles, long
 
     public static TableHealth of(SparkSession spark, String table) {
         String name = IcebergCatalog.qualified(table);
-        long snapshots = spark.sql("SELECT count(*) FROM " + name + ".snapshots").first().getLong(0);
+        long snapshots = snapshots(spark, table);
         Row files = spark.sql("SELECT count_if(content = 0), count_if(content <> 0),"
                 + " coalesce(sum(file_size_in_bytes), 0) FROM " + name + ".files").first();
         long manifests = spark.sql("SELECT count(*) FROM " + name + ".manifests").first().getLong(0);
         return new TableHealth(snapshots, files.getLong(0), files.getLong(1), files.getLong(2), manifests);
+    }
+
+    /** The table's snapshot count alone. */
+    static long snapshots(SparkSession spark, String table) {
+        return spark.sql("SELECT count(*) FROM " + IcebergCatalog.qualified(table) + ".snapshots").first().getLong(0);
     }
 
     String megabytes() {

@@ -56,10 +56,10 @@ public final class TableMaintenance {
                     + " FROM " + name + ".snapshots) WHERE n > " + retainLast + " AND committed_at < TIMESTAMP '"
                     + before + "'").first().getLong(0);
         }
-        long snapshots = TableHealth.of(spark, table).snapshots();
+        long snapshots = TableHealth.snapshots(spark, table);
         spark.sql("CALL " + IcebergCatalog.NAME + ".system.expire_snapshots(table => '" + name
                 + "', older_than => TIMESTAMP '" + before + "', retain_last => " + retainLast + ")").collectAsList();
-        return snapshots - TableHealth.of(spark, table).snapshots();
+        return snapshots - TableHealth.snapshots(spark, table);
     }
 
     /**

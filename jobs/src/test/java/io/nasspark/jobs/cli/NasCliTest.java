@@ -75,10 +75,8 @@ class NasCliTest {
         Path storage = Files.writeString(tmp.resolve("hdfs.properties"), "spark.hadoop.dfs.replication=1\n");
         CliRun help = nas("sample", "--help");
         assertTrue(help.out().contains("--profile"), help.out());
-        SparkOptions options = SparkOptions.of(Path.of("unused"), null,
-                Map.of("spark.sql.catalog.nas.uri", "jdbc:postgresql://db:5432/other"));
-        options.tables = "hdfs://127.0.0.1:9000/nas";
-        options.profiles = List.of(catalog, storage);
+        SparkOptions options = SparkOptions.of("hdfs://127.0.0.1:9000/nas", null,
+                Map.of("spark.sql.catalog.nas.uri", "jdbc:postgresql://db:5432/other"), List.of(catalog, storage));
         Map<String, String> conf = SparkSessions.settings(options);
         assertEquals("jdbc:postgresql://db:5432/other", conf.get("spark.sql.catalog.nas.uri"), "--conf wins");
         assertEquals("1", conf.get("spark.hadoop.dfs.replication"), "a later profile wins");

@@ -317,10 +317,14 @@ class StandaloneClusterIT {
     static String[] submitCommand(String... job) {
         List<String> cmd = new ArrayList<>(List.of(SUBMIT.toString(), "--conf-file", "standalone"));
         cmd.addAll(List.of(job));
-        cmd.addAll(List.of("--tables", warehouse, "--master", masterUrl,
-                "--profile", work.resolve(".nas/hdfs/profile.properties").toString(),
-                "--profile", catalogDir.resolve("profile.properties").toString()));
+        cmd.addAll(List.of("--tables", warehouse, "--master", masterUrl));
+        profiles().forEach(p -> cmd.addAll(List.of("--profile", p.toString())));
         return cmd.toArray(String[]::new);
+    }
+
+    /** The client settings hdfs.sh and catalog.sh wrote for the shared warehouse and catalog. */
+    static List<Path> profiles() {
+        return List.of(work.resolve(".nas/hdfs/profile.properties"), catalogDir.resolve("profile.properties"));
     }
 
     static Run submit(long seconds, String... job) throws Exception {
@@ -355,20 +359,11 @@ class StandaloneClusterIT {
     }
 
     static <T> T withSharedSession(java.util.function.Function<SparkSession, T> work) {
-        Map<String, String> conf = new java.util.LinkedHashMap<>(Map.of("spark.sql.shuffle.partitions", "1",
-                "spark.local.dir", StandaloneClusterIT.work.resolve("reader-local").toString()));
-        for (Path profile : List.of(StandaloneClusterIT.work.resolve(".nas/hdfs/profile.properties"),
-                catalogDir.resolve("profile.properties"))) {
-            java.util.Properties p = new java.util.Properties();
-            try (var in = Files.newBufferedReader(profile)) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            p.stringPropertyNames().forEach(k -> conf.put(k, p.getProperty(k)));
-        }
+        Map<String, String> conf = Map.of("spark.sql.shuffle.partitions", "1",
+                "spark.local.dir", StandaloneClusterIT.work.resolve("reader-local").toString());
         try {
-            return SparkSessions.using(SparkOptions.of(warehouse, "local[1]", conf), "StandaloneClusterIT reader", work);
+            return SparkSessions.using(SparkOptions.of(warehouse, "local[1]", conf, profiles()),
+                    "StandaloneClusterIT reader", work);
         } finally {
             SparkSession.clearActiveSession();
             SparkSession.clearDefaultSession();
