@@ -52,6 +52,16 @@ public interface SearchSpace {
         return encoding(c);
     }
 
+    /**
+     * Another candidate that runs the same operators on the same tensor shapes in the same
+     * dependency structure, or null: a different encoding whose latency on any device can differ
+     * from {@code c}'s only by measurement noise. Pairs of such twins estimate a table's noise.
+     * By default a space knows of none.
+     */
+    default Candidate costTwin(Candidate c) {
+        return null;
+    }
+
     /** Flattened one-hot vector of the choices, the input of MLP predictors. */
     float[] oneHot(Candidate c);
 

@@ -159,6 +159,26 @@ public final class Nb201Space extends GeneSpace {
     }
 
     /**
+     * With no op on edge 2←1, nodes 1 and 2 are interchangeable: the twin swaps them (edges 1←0
+     * and 2←0 trade ops, and so do 3←1 and 3←2). Both cells run the same ops on the same shapes,
+     * a none included (it multiplies the other node's output by zero), so only noise tells their
+     * latencies apart. A cell equal to its own swap has no twin.
+     */
+    @Override
+    public Candidate costTwin(Candidate c) {
+        check(c);
+        if (op(c, 2) != Nb201Op.NONE) {
+            return null;
+        }
+        int[] g = c.genes();
+        g[0] = c.gene(1);
+        g[1] = c.gene(0);
+        g[4] = c.gene(5);
+        g[5] = c.gene(4);
+        return java.util.Arrays.equals(g, c.genes()) ? null : normalize(g);
+    }
+
+    /**
      * Op-on-node graph: node 0 is the input, nodes 1..6 the edges in gene order, node 7 the
      * output. Feature columns: input, output, then the five ops.
      */

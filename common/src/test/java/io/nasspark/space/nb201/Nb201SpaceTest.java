@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nasspark.model.Cost;
+import io.nasspark.model.CostModel;
+import io.nasspark.model.FeatureShape;
 import io.nasspark.space.ArchParseException;
 import io.nasspark.space.Candidate;
 import java.util.HashSet;
@@ -34,6 +37,28 @@ class Nb201SpaceTest {
         assertEquals(15_625, strings.size());
         assertEquals(15_625, ids.size());
         assertEquals(6_466, canonical.size());
+    }
+
+    @Test
+    void costTwinsSwapNodesOneAndTwoAndCostTheSame() {
+        int twins = 0;
+        for (long i = 0; i < 15_625; i++) {
+            Candidate c = space.candidate(i);
+            Candidate twin = space.costTwin(c);
+            if (twin == null) {
+                continue;
+            }
+            twins++;
+            assertNotEquals(c, twin);
+            assertEquals(c, space.costTwin(twin), "a twin's twin is the cell itself");
+            Cost a = CostModel.of(space.network(c, 32, 10), new FeatureShape(3, 32, 32));
+            Cost b = CostModel.of(space.network(twin, 32, 10), new FeatureShape(3, 32, 32));
+            assertEquals(a, b, space.format(c) + " and " + space.format(twin));
+        }
+        // Edge 2<-1 none (5^5 cells) less those equal to their own swap (5^3): 3,000 cells, 1,500 pairs.
+        assertEquals(3_000, twins);
+        Candidate withOp = space.parse("|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|none~1|none~2|");
+        assertEquals(null, space.costTwin(withOp), "an op on edge 2<-1 orders the nodes");
     }
 
     @Test

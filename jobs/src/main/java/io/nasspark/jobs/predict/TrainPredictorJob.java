@@ -1,7 +1,6 @@
 package io.nasspark.jobs.predict;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
@@ -24,8 +23,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -106,12 +103,7 @@ public final class TrainPredictorJob extends SparkJob {
         if (trainFraction != null && !(trainFraction > 0 && trainFraction < 1)) {
             throw new IllegalArgumentException("--train-fraction must be between 0 and 1, got " + trainFraction);
         }
-        for (String key : group.keySet()) {
-            if (!rows.groupColumns().contains(key)) {
-                throw new IllegalArgumentException("--group " + key + " is not a group column of " + target
-                        + " (known: " + String.join(", ", rows.groupColumns()) + ")");
-            }
-        }
+        rows.checkGroupKeys(group);
     }
 
     @Override
@@ -124,40 +116,26 @@ public final class TrainPredictorJob extends SparkJob {
 
     @Override
     protected Outcome run(SparkSession spark, String runId) {
-        Dataset<Row> all = rows.read(spark, valueColumn);
-        for (Map.Entry<String, String> g : group.entrySet()) {
-            all = all.where(col(g.getKey()).cast("string").equalTo(lit(g.getValue())));
-        }
-        Column[] groupColumns = rows.groupColumns().stream().map(org.apache.spark.sql.functions::col)
-                .toArray(Column[]::new);
-        // One read of the joined rows, split into groups here: a group is a few thousand rows.
-        Map<List<Object>, List<Row>> byGroup = new LinkedHashMap<>();
-        Map<List<Object>, Row> groupRows = new LinkedHashMap<>();
-        int n = rows.groupColumns().size();
-        for (Row r : all.orderBy(groupColumns).collectAsList()) {
-            List<Object> values = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                values.add(r.get(i));
-            }
-            byGroup.computeIfAbsent(values, v -> new ArrayList<>()).add(r);
-            groupRows.putIfAbsent(values, r);
-        }
-        if (byGroup.isEmpty()) {
+        Dataset<Row> all = rows.only(rows.read(spark, valueColumn), group);
+        List<TargetRows.Group> groups = rows.groups(all);
+        if (groups.isEmpty()) {
             throw new IllegalArgumentException("no " + target + " rows with status ok"
                     + (group.isEmpty() ? "" : " in group " + group) + "; measure or import some first");
         }
         List<Trained> trained = new ArrayList<>();
-        for (Map.Entry<List<Object>, List<Row>> g : byGroup.entrySet()) {
-            trained.add(trainOne(spark, groupRows.get(g.getKey()), g.getValue(), runId));
+        for (TargetRows.Group g : groups) {
+            trained.add(trainOne(spark, g, runId));
         }
         long written = trained.stream().filter(t -> !t.existed()).count();
         output("id", String.join(",", trained.stream().map(Trained::predictorId).toList()));
         return new Outcome(written, summary(trained));
     }
 
-    private Trained trainOne(SparkSession spark, Row group, List<Row> members, String runId) {
+    private Trained trainOne(SparkSession spark, TargetRows.Group g, String runId) {
         int n = rows.groupColumns().size();
-        String label = groupLabel(group);
+        String label = g.label();
+        Row group = g.key();
+        List<Row> members = g.rows();
         SearchSpace space = SearchSpaces.byName(group.getString(0), channelScales);
         List<Row> ordered = new ArrayList<>(members);
         // The split depends on the ids and the seed only: the same rows split the same way anywhere.
@@ -235,12 +213,6 @@ public final class TrainPredictorJob extends SparkJob {
                 split + ",order=sha256(id,seed)", seed, metrics, dir, runId, now);
         store.merge(Tables.PREDICTORS, spark.createDataFrame(List.of(row), Tables.PREDICTORS.schema()));
         return new Trained(predictorId, label, train, metrics, false);
-    }
-
-    private String groupLabel(Row group) {
-        return rows.groupColumns().stream()
-                .map(c -> c + "=" + group.get(rows.groupColumns().indexOf(c)))
-                .collect(Collectors.joining(","));
     }
 
     private String summary(List<Trained> trained) {
