@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
 /**
  * A DJL network regressing one number, trained with Adam on the mean squared error of
@@ -56,9 +58,20 @@ final class DjlRegressor<E> {
      * @param epochs passes over the training rows
      * @param batch rows per step
      * @param learningRate Adam's step size
-     * @param seed weights and batch order
+     * @param seed weights, batch order and the validation rows
+     * @param validation share of the rows held out to stop early on: the weights of the epoch
+     *     with the least validation loss are kept (0: fit on every row for every epoch)
+     * @param zeroStart start the block's last layer (it must end in one with a weight and a bias)
+     *     at zero, so that before any step it predicts the targets' mean; with early stopping that
+     *     start is a candidate too, and a network that learns nothing the held-out rows confirm
+     *     stays there
      */
-    record Training(int epochs, int batch, float learningRate, long seed) {}
+    record Training(int epochs, int batch, float learningRate, long seed, double validation, boolean zeroStart) {
+
+        Training(int epochs, int batch, float learningRate, long seed) {
+            this(epochs, batch, learningRate, seed, 0, false);
+        }
+    }
 
     private final Block block;
     private final Inputs<E> inputs;
@@ -90,13 +103,35 @@ final class DjlRegressor<E> {
                 trainer.initialize(inputs.shapes());
                 SplittableRandom rng = new SplittableRandom(t.seed());
                 SeededWeights.apply(block, SeededWeights.Scheme.GLOROT_MATRICES, rng);
-                int[] order = new int[x.size()];
-                Arrays.setAll(order, i -> i);
+                int[] all = new int[x.size()];
+                Arrays.setAll(all, i -> i);
+                int held = t.validation() > 0 && x.size() >= 20 ? (int) Math.ceil(t.validation() * x.size()) : 0;
+                if (held > 0) {
+                    Seeds.shuffle(all, new SplittableRandom(t.seed() ^ 0x5DEECE66DL));
+                }
+                int[] order = Arrays.copyOf(all, all.length - held);
+                int[] validation = Arrays.copyOfRange(all, all.length - held, all.length);
+                if (t.zeroStart()) {
+                    ParameterList parameters = block.getParameters();
+                    for (int i = parameters.size() - 2; i < parameters.size(); i++) {
+                        parameters.valueAt(i).getArray().muli(0);
+                    }
+                }
+                EarlyStop stop = held > 0 ? new EarlyStop(block, keep) : null;
+                if (stop != null && t.zeroStart()) {
+                    stop.epochEnded(validationLoss(trainer, inputs, x, y, target, validation));
+                }
                 for (int epoch = 0; epoch < t.epochs(); epoch++) {
                     Seeds.shuffle(order, rng);
                     for (int from = 0; from < order.length; from += t.batch()) {
                         step(trainer, inputs, x, y, target, order, from, Math.min(order.length, from + t.batch()));
                     }
+                    if (stop != null) {
+                        stop.epochEnded(validationLoss(trainer, inputs, x, y, target, validation));
+                    }
+                }
+                if (stop != null) {
+                    stop.restoreBest();
                 }
                 // The weights outlive the trainer and the model: move them to a manager of ours.
                 for (Pair<String, Parameter> p : block.getParameters()) {
@@ -122,6 +157,77 @@ final class DjlRegressor<E> {
                 gc.backward(trainer.getLoss().evaluate(new NDList(yb), trainer.forward(xb)));
             }
             trainer.step();
+        }
+    }
+
+    /** Squared error of the standardised target of each of {@code rows}, with gradient tracking off. */
+    private static <E> double[] validationLoss(Trainer trainer, Inputs<E> inputs, List<E> x, double[] y,
+            Standardizer target, int[] rows) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager batch = trainer.getManager().newSubManager()) {
+            List<E> examples = new ArrayList<>(rows.length);
+            float[] ys = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                examples.add(x.get(rows[i]));
+                ys[i] = target.forward(y[rows[i]]);
+            }
+            float[] z = trainer.getModel().getBlock().forward(new ParameterStore(batch, false),
+                    inputs.batch(batch, examples), false).singletonOrThrow().toFloatArray();
+            double[] se = new double[z.length];
+            for (int i = 0; i < z.length; i++) {
+                se[i] = (z[i] - ys[i]) * (double) (z[i] - ys[i]);
+            }
+            return se;
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /**
+     * Keeps a copy of the weights of the best epoch so far on the held-out rows. A later epoch
+     * replaces it only when its loss is lower by more than one standard error of the per-row
+     * difference: with a hundred noisy rows, a lower mean alone is often luck.
+     */
+    private static final class EarlyStop {
+        private final Block block;
+        private final NDManager manager;
+        private final List<NDArray> best = new ArrayList<>();
+        private double[] bestErrors;
+
+        EarlyStop(Block block, NDManager manager) {
+            this.block = block;
+            this.manager = manager;
+        }
+
+        void epochEnded(double[] errors) {
+            if (bestErrors != null && !clearlyBetter(errors, bestErrors)) {
+                return;
+            }
+            bestErrors = errors;
+            best.forEach(NDArray::close);
+            best.clear();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray copy = p.getValue().getArray().duplicate();
+                copy.attach(manager);
+                best.add(copy);
+            }
+        }
+
+        private static boolean clearlyBetter(double[] errors, double[] than) {
+            SummaryStatistics gain = new SummaryStatistics();
+            for (int i = 0; i < errors.length; i++) {
+                gain.addValue(than[i] - errors[i]);
+            }
+            return gain.getMean() > gain.getStandardDeviation() / Math.sqrt(errors.length);
+        }
+
+        void restoreBest() {
+            int i = 0;
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                best.get(i).copyTo(p.getValue().getArray());
+                best.get(i++).close();
+            }
         }
     }
 

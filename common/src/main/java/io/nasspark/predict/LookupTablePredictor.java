@@ -112,13 +112,25 @@ public final class LookupTablePredictor implements Predictor, DifferentiablePred
     public void save(Path dir) throws IOException {
         Properties p = new Properties();
         p.setProperty("kind", kind());
-        p.setProperty("fixed", Double.toString(fixed));
-        p.setProperty("costs", Arrays.stream(costs).mapToObj(Double::toString).collect(Collectors.joining(",")));
+        put(p, "");
         ModelFiles.write(dir, p);
     }
 
+    /** Writes the table into another predictor's settings, its keys prefixed. */
+    void put(Properties p, String prefix) {
+        p.setProperty(prefix + "fixed", Double.toString(fixed));
+        p.setProperty(prefix + "costs", Arrays.stream(costs).mapToObj(Double::toString).collect(Collectors.joining(",")));
+    }
+
+    /** The table {@link #put} wrote under {@code prefix}, or null when there is none. */
+    static LookupTablePredictor get(Properties p, String prefix) {
+        String costs = p.getProperty(prefix + "costs");
+        return costs == null ? null : new LookupTablePredictor(
+                Arrays.stream(costs.split(",")).mapToDouble(Double::parseDouble).toArray(),
+                Double.parseDouble(p.getProperty(prefix + "fixed")));
+    }
+
     static LookupTablePredictor load(Properties p) {
-        double[] costs = Arrays.stream(p.getProperty("costs").split(",")).mapToDouble(Double::parseDouble).toArray();
-        return new LookupTablePredictor(costs, Double.parseDouble(p.getProperty("fixed")));
+        return get(p, "");
     }
 }

@@ -32,6 +32,15 @@ public final class Predictors {
         };
     }
 
+    /**
+     * What a stored predictor's id must also cover for {@code kind}: its default settings where
+     * they have changed since the first predictors were stored (empty where they have not), so a
+     * job fits a new predictor instead of finding a stale one under the old id.
+     */
+    public static String defaultsKey(String kind) {
+        return kind.equals("gnn") ? "gnn=table-residual-from-zero-1se,validation=" + GnnPredictor.Settings.DEFAULT.validation() : "";
+    }
+
     /** The kind of the predictor saved in {@code dir}. */
     public static String kindOf(Path dir) throws IOException {
         return ModelFiles.read(dir).getProperty("kind", "");

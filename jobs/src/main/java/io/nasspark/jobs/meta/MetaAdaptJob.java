@@ -28,27 +28,42 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nas meta-adapt}: adapts a meta-learned accuracy predictor to a target task from K of its
- * pairs, judges it on the task's other pairs, and with {@code --compare-baselines} does the same
- * for the three baselines of Fig. 5.6. Every method's predictor is stored, so {@code predict}
- * serves the adapted one like any other.
+ * {@code nas meta-adapt}: adapts a meta-learned predictor to a target task (accuracy) or device
+ * (latency) from K of its pairs, judges it on the other pairs, and with
+ * {@code --compare-baselines} does the same for the three baselines of Fig. 5.6. Every method's
+ * predictor is stored, so {@code predict} serves the adapted one like any other.
  */
 @Command(name = "meta-adapt",
-        description = "Adapt a meta-pretrain predictor to a target task from --shots of its pairs and judge it on the"
-                + " rest (RMSE, Kendall tau, Spearman rho); with --compare-baselines also target-only, source-only"
-                + " and fine-tune. One predictors row per method and draw.",
+        description = "Adapt a meta-pretrain predictor to a target task (or device) from --shots of its pairs and judge"
+                + " it on the rest (RMSE, Kendall tau, Spearman rho); with --compare-baselines also target-only,"
+                + " source-only and fine-tune. One predictors row per method and draw.",
         mixinStandardHelpOptions = true)
 public final class MetaAdaptJob extends SparkJob {
 
-    @Option(names = "--target-task", required = true, paramLabel = "TASK", description = "Task to adapt to.")
-    String targetTask;
+    @Option(names = "--target", paramLabel = "accuracy|latency",
+            description = "What the meta-predictor predicts (default: what it was pretrained for; checked if given).")
+    String target;
 
-    @Option(names = "--target-recipe", paramLabel = "RECIPE",
-            description = "The target's training recipe, when the task was trained with more than one.")
+    @ArgGroup(multiplicity = "1")
+    TargetGroup targetGroup;
+
+    /** The group to adapt to: a task for accuracy, a device for latency. */
+    static final class TargetGroup {
+        @Option(names = "--target-task", required = true, paramLabel = "TASK", description = "Accuracy: task to adapt to.")
+        String task;
+
+        @Option(names = "--target-device", required = true, paramLabel = "DEVICE",
+                description = "Latency: device to adapt to.")
+        String device;
+    }
+
+    @Option(names = {"--target-recipe", "--target-protocol"}, paramLabel = "RECIPE",
+            description = "The target's training recipe (latency: measurement protocol), when it has more than one.")
     String targetRecipe;
 
     @Option(names = "--shots", defaultValue = "10", paramLabel = "K",
@@ -123,22 +138,25 @@ public final class MetaAdaptJob extends SparkJob {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the meta-predictor in " + metaDir + ": " + e.getMessage(), e);
         }
+        TaskPairs.Target what = TaskPairs.Target.of(meta.getAs("target"));
+        String targetTask = targetLabel(what, meta);
         if (sources.contains(targetTask)) {
-            throw new IllegalArgumentException("--target-task " + targetTask + " is a source task of meta-predictor "
-                    + meta.<String>getAs("predictor_id").substring(0, 12) + " (" + String.join(", ", sources)
-                    + "); adapt to a task it did not learn from");
+            throw new IllegalArgumentException("--target-" + what.group + " " + targetTask + " is a source " + what.group
+                    + " of meta-predictor " + meta.<String>getAs("predictor_id").substring(0, 12) + " ("
+                    + String.join(", ", sources) + "); adapt to a " + what.group + " it did not learn from");
         }
         String space = meta.getAs("space");
-        TaskPairs target = TaskPairs.read(spark, List.of(targetTask), targetRecipe, space);
+        TaskPairs target = TaskPairs.read(spark, what, List.of(targetTask), targetRecipe, space);
         if (target.tasks().size() > 1) {
-            throw new IllegalArgumentException("task " + targetTask + " was trained with more than one recipe ("
-                    + String.join(", ", target.recipes()) + "); choose one with --target-recipe");
+            throw new IllegalArgumentException(what.group + " " + targetTask + " has pairs of more than one "
+                    + what.variant + " (" + String.join(", ", target.recipes()) + "); choose one with --target-"
+                    + what.variant);
         }
         Pairs pairs = target.tasks().get(0);
         String recipe = target.recipes().get(0);
         if (pairs.size() < shots + 2) {
-            throw new IllegalArgumentException("target task " + targetTask + " has " + pairs.size()
-                    + " pairs with an accuracy; --shots " + shots + " needs at least " + (shots + 2)
+            throw new IllegalArgumentException("target " + what.group + " " + targetTask + " has " + pairs.size()
+                    + " pairs with " + what.noun + "; --shots " + shots + " needs at least " + (shots + 2)
                     + " (" + shots + " to adapt, the rest, 2 or more, to judge)");
         }
         Map<String, String> metaSettings = keyValues(meta.getAs("hyper_parameters"));
@@ -149,12 +167,12 @@ public final class MetaAdaptJob extends SparkJob {
         double[] sourceFit = null;
         long sourcePairs = 0;
         if (compareBaselines) {
-            TaskPairs source = TaskPairs.read(spark, sources, null, space);
+            TaskPairs source = TaskPairs.read(spark, what, sources, null, space);
             sourceFit = fewShot.sourceFit(source.tasks(), seed);
             sourcePairs = source.total();
         }
         String metaId = meta.getAs("predictor_id");
-        String group = "task=" + targetTask + ",recipe=" + recipe;
+        String group = what.group + "=" + targetTask + "," + what.variant + "=" + recipe;
         Timestamp now = Timestamp.from(Instant.now());
         List<Judged> judged = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
@@ -184,14 +202,29 @@ public final class MetaAdaptJob extends SparkJob {
                     case "fine-tune" -> sourcePairs + shots;
                     default -> shots; // maml's meta-training pairs are counted in its meta-predictor's row
                 };
-                rows.add(StoredPredictors.row(id, "accuracy", p.method(), target.space(), group,
+                rows.add(StoredPredictors.row(id, what.label(), p.method(), target.space(), group,
                         p.describe() + ",meta_predictor=" + metaId.substring(0, 12), trained, split[1].size(),
                         "shots=" + shots + ",seed=" + drawSeed, drawSeed, m, dir, runId, now));
                 judged.add(new Judged(p.method(), id, m));
             }
         }
         long added = store.merge(Tables.PREDICTORS, spark.createDataFrame(rows, Tables.PREDICTORS.schema())).rowsAdded();
-        return new Outcome(added, summary(pairs, target.skipped(), judged, (System.nanoTime() - start) / 1e9));
+        return new Outcome(added, summary(targetTask, pairs, TaskPairs.skippedNote(target.skipped(), what), judged,
+                (System.nanoTime() - start) / 1e9));
+    }
+
+    /** The task or device asked for, checked against what the meta-predictor predicts. */
+    private String targetLabel(TaskPairs.Target what, Row meta) {
+        if (target != null && TaskPairs.Target.of(target) != what) {
+            throw new IllegalArgumentException("--target " + target + ", but meta-predictor "
+                    + meta.<String>getAs("predictor_id").substring(0, 12) + " predicts " + what.label());
+        }
+        String label = what == TaskPairs.Target.LATENCY ? targetGroup.device : targetGroup.task;
+        if (label == null) {
+            throw new IllegalArgumentException("meta-predictor " + meta.<String>getAs("predictor_id").substring(0, 12)
+                    + " predicts " + what.label() + ": name the target with --target-" + what.group);
+        }
+        return label;
     }
 
     /** The meta-pretrain predictor asked for, or the newest. */
@@ -201,10 +234,12 @@ public final class MetaAdaptJob extends SparkJob {
             meta = StoredPredictors.find(store, metaPredictor);
         } else {
             List<Row> newest = store.exists(Tables.PREDICTORS) ? store.read(Tables.PREDICTORS)
-                    .where(col("model").equalTo(MetaPretrainJob.MODEL)).orderBy(col("created_at").desc()).limit(1)
+                    .where(col("model").equalTo(MetaPretrainJob.MODEL).and(col("target").equalTo(
+                            targetGroup.device != null ? "latency" : "accuracy")))
+                    .orderBy(col("created_at").desc()).limit(1)
                     .collectAsList() : List.of();
             if (newest.isEmpty()) {
-                throw new IllegalArgumentException("no meta-pretrain predictor stored; run meta-pretrain first");
+                throw new IllegalArgumentException("no meta-pretrain predictor for " + (targetGroup.device != null ? "latency" : "accuracy") + " stored; run meta-pretrain first");
             }
             meta = newest.get(0);
         }
@@ -226,7 +261,7 @@ public final class MetaAdaptJob extends SparkJob {
         return out;
     }
 
-    private String summary(Pairs pairs, long skipped, List<Judged> judged, double seconds) {
+    private String summary(String targetTask, Pairs pairs, String skipped, List<Judged> judged, double seconds) {
         List<Row> table = new ArrayList<>();
         for (String method : FewShot.METHODS) {
             List<RegressionMetrics> ms = judged.stream().filter(j -> j.method().equals(method))
@@ -242,7 +277,7 @@ public final class MetaAdaptJob extends SparkJob {
         return String.format(Locale.ROOT,
                 "meta-adapt: %s, %d shots, %d draw(s) (seeds %d..%d), judged on the other %d pairs%s; %.1f s%n",
                 targetTask, shots, draws, seed, seed + draws - 1, pairs.size() - shots,
-                TaskPairs.skippedNote(skipped),
+                skipped,
                 seconds)
                 + TablePrinter.table(new String[] {"method", "predictor (seed " + seed + ")", "kendall_tau",
                         "spearman_rho", "rmse"}, table).stripTrailing();

@@ -24,22 +24,42 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nas meta-pretrain}: MAML of the accuracy MLP on the pairs of source tasks (thesis Eq. 5.4-5.6). */
+/**
+ * {@code nas meta-pretrain}: MAML of the predictor MLP on the pairs of source tasks (thesis Eq.
+ * 5.4-5.6), or, with {@code --target latency}, on the network-latency pairs of source devices
+ * (HELP's setting: a new device from a few measurements).
+ */
 @Command(name = "meta-pretrain",
-        description = "Meta-learn the accuracy MLP (MAML, second order unless --first-order) on the network-accuracy"
-                + " pairs of one or more source tasks, and store it as a predictor for meta-adapt.",
+        description = "Meta-learn the predictor MLP (MAML, second order unless --first-order) on the network-accuracy"
+                + " pairs of source tasks, or the network-latency pairs of source devices, and store it as a"
+                + " predictor for meta-adapt.",
         mixinStandardHelpOptions = true)
 public final class MetaPretrainJob extends SparkJob {
 
     /** The {@code predictors.model} of a meta-learned start. */
     static final String MODEL = "maml-init";
 
-    @Option(names = "--source-tasks", required = true, split = ",", paramLabel = "TASK",
-            description = "Tasks (the task column of accuracy, e.g. fashion-mnist/tiny-n5-m60-r8-s1) to learn from.")
-    List<String> sourceTasks;
+    @Option(names = "--target", defaultValue = "accuracy", paramLabel = "accuracy|latency",
+            description = "What the predictor predicts (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @ArgGroup(multiplicity = "1")
+    Sources sources;
+
+    /** The groups to learn from: tasks for accuracy, devices for latency. */
+    static final class Sources {
+        @Option(names = "--source-tasks", required = true, split = ",", paramLabel = "TASK",
+                description = "Accuracy: tasks (the task column, e.g. fashion-mnist/tiny-n5-m60-r8-s1) to learn from.")
+        List<String> tasks;
+
+        @Option(names = "--source-devices", required = true, split = ",", paramLabel = "DEVICE",
+                description = "Latency: devices (the device column of latency) to learn from.")
+        List<String> devices;
+    }
 
     @Option(names = "--first-order", description = "First-order MAML: drop the Hessian terms of the outer gradient.")
     boolean firstOrder;
@@ -81,9 +101,18 @@ public final class MetaPretrainJob extends SparkJob {
     long seed;
 
     private Maml.Settings settings;
+    private TaskPairs.Target what;
+    private List<String> sourceLabels;
 
     @Override
     protected void validate() {
+        what = TaskPairs.Target.of(target);
+        sourceLabels = what == TaskPairs.Target.LATENCY ? sources.devices : sources.tasks;
+        if (sourceLabels == null) {
+            throw new IllegalArgumentException("--target " + target + " learns from "
+                    + (what == TaskPairs.Target.LATENCY ? "--source-devices, not --source-tasks"
+                            : "--source-tasks, not --source-devices (add --target latency)"));
+        }
         settings = new Maml.Settings(innerSteps, innerLr, outerLr, outerSteps, tasksPerStep, support, query, firstOrder);
         if (Arrays.stream(hidden).anyMatch(w -> w < 1)) {
             throw new IllegalArgumentException("--hidden widths must be positive, got " + Arrays.toString(hidden));
@@ -98,12 +127,16 @@ public final class MetaPretrainJob extends SparkJob {
     @Override
     protected Outcome run(SparkSession spark, String runId) {
         long start = System.nanoTime();
-        TaskPairs pairs = TaskPairs.read(spark, sourceTasks, null, null);
+        TaskPairs pairs = TaskPairs.read(spark, what, sourceLabels, null, null);
         String hyper = "hidden=" + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-"))
                 + "," + settings.describe();
-        String group = "tasks=" + String.join("+", sourceTasks);
-        String predictorId = Hashing.id128("meta-pretrain", group, hyper, Long.toString(seed), pairs.space().name(),
-                Long.toString(pairs.total()));
+        String group = what.group + "s=" + String.join("+", sourceLabels);
+        // Accuracy keeps the ids it had before latency came.
+        String predictorId = what == TaskPairs.Target.ACCURACY
+                ? Hashing.id128("meta-pretrain", group, hyper, Long.toString(seed), pairs.space().name(),
+                        Long.toString(pairs.total()))
+                : Hashing.id128("meta-pretrain", what.label(), group, hyper, Long.toString(seed), pairs.space().name(),
+                        Long.toString(pairs.total()));
         TableStore store = new TableStore(spark);
         if (store.exists(Tables.PREDICTORS) && !store.read(Tables.PREDICTORS)
                 .where(col("predictor_id").equalTo(predictorId)).isEmpty()) {
@@ -125,21 +158,21 @@ public final class MetaPretrainJob extends SparkJob {
         Path dir = Path.of(sparkOptions.tables(), "predictors", predictorId).toAbsolutePath();
         try {
             MetaMlpPredictor.standardised(net, theta, MODEL, hyper).save(dir);
-            SourceTasks.write(dir, sourceTasks);
+            SourceTasks.write(dir, sourceLabels);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the meta-predictor to " + dir, e);
         }
-        Row row = StoredPredictors.row(predictorId, "accuracy", MODEL, pairs.space(), group, hyper, pairs.total(), 0,
-                "all pairs of the source tasks; judged by meta-adapt", seed, null, dir, runId,
+        Row row = StoredPredictors.row(predictorId, what.label(), MODEL, pairs.space(), group, hyper, pairs.total(), 0,
+                "all pairs of the source " + what.group + "s; judged by meta-adapt", seed, null, dir, runId,
                 Timestamp.from(Instant.now()));
         store.merge(Tables.PREDICTORS, spark.createDataFrame(List.of(row), Tables.PREDICTORS.schema()));
         return new Outcome(1, String.format(Locale.ROOT,
-                "meta-pretrain: predictor %s (%s MAML, %d inner steps) of %s from %,d pairs of %d task(s)%s;"
+                "meta-pretrain: %s predictor %s (%s MAML, %d inner steps) of %s from %,d pairs of %d %s(s)%s;"
                         + "%n  standardised query loss after adaptation: %.3f over the first 100 outer steps,"
                         + " %.3f over the last 100; %.1f s",
-                predictorId.substring(0, 12), firstOrder ? "first-order" : "second-order", innerSteps,
-                pairs.space().name(), pairs.total(), pairs.tasks().size(),
-                TaskPairs.skippedNote(pairs.skipped()),
+                what.label(), predictorId.substring(0, 12), firstOrder ? "first-order" : "second-order", innerSteps,
+                pairs.space().name(), pairs.total(), pairs.tasks().size(), what.group,
+                TaskPairs.skippedNote(pairs.skipped(), what),
                 mean(losses.subList(0, Math.min(100, losses.size()))),
                 mean(losses.subList(Math.max(0, losses.size() - 100), losses.size())),
                 (System.nanoTime() - start) / 1e9));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.nasspark.predict.meta.MetaMlpPredictor;
 import io.nasspark.predict.meta.Pairs;
+import io.nasspark.schema.TableSchema;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import io.nasspark.space.SearchSpace;
@@ -17,46 +18,85 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The network-accuracy pairs of named tasks, read from {@code accuracy} joined with
- * {@code architectures}: the candidates' features and their top-1. Rows without a number
- * (NaN or null top-1) are skipped and counted.
+ * The network-value pairs a meta-predictor learns from: per task, the network-accuracy pairs
+ * ({@code accuracy}: candidates and their top-1); per device, the network-latency pairs
+ * ({@code latency}: candidates and their median ms). Read joined with {@code architectures}.
+ * Rows without a number (NaN or null) are skipped and counted.
  *
  * @param space the one space every pair is of
- * @param tasks one entry per task and recipe, in the order asked
- * @param recipes the recipe of each entry
- * @param skipped rows skipped for a missing accuracy
+ * @param tasks one entry per task (device) and recipe (protocol), in the order asked
+ * @param recipes the recipe (protocol) of each entry
+ * @param skipped rows skipped for a missing value
  */
 record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, long skipped) {
 
+    /** What a meta-predictor predicts: where its pairs are, and what the jobs call a group. */
+    enum Target {
+        ACCURACY(Tables.ACCURACY, "task", "recipe", "top1", "an accuracy", "generate-pairs or train-accuracy"),
+        LATENCY(Tables.LATENCY, "device", "protocol", "median_ms", "a latency", "measure-latency or import-table");
+
+        final TableSchema table;
+        final String group;
+        final String variant;
+        final String value;
+        final String noun;
+        final String makers;
+
+        Target(TableSchema table, String group, String variant, String value, String noun, String makers) {
+            this.table = table;
+            this.group = group;
+            this.variant = variant;
+            this.value = value;
+            this.noun = noun;
+            this.makers = makers;
+        }
+
+        static Target of(String name) {
+            for (Target t : values()) {
+                if (t.label().equals(name)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("--target must be accuracy or latency, got " + name);
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /**
-     * Reads the pairs of {@code labels}, one {@link Pairs} per task and recipe.
+     * Reads the pairs of {@code labels} (tasks or devices), one {@link Pairs} per label and
+     * recipe (protocol).
      *
-     * @param recipe only this recipe, or null for every recipe of each task
+     * @param recipe only this recipe (protocol), or null for every one of each label
      * @param space the space the pairs must be of, or null for the one they share
-     * @throws IllegalArgumentException when a task has no pairs, or the pairs are of another or
+     * @throws IllegalArgumentException when a label has no pairs, or the pairs are of another or
      *     of more than one space
      */
-    static TaskPairs read(SparkSession spark, List<String> labels, String recipe, String space) {
+    static TaskPairs read(SparkSession spark, Target target, List<String> labels, String recipe, String space) {
         TableStore store = new TableStore(spark);
-        if (!store.exists(Tables.ACCURACY) || !store.exists(Tables.ARCHITECTURES)) {
-            throw new IllegalArgumentException("no accuracy table yet; run generate-pairs or train-accuracy first");
+        if (!store.exists(target.table) || !store.exists(Tables.ARCHITECTURES)) {
+            throw new IllegalArgumentException("no " + target.table.name() + " table yet; run " + target.makers
+                    + " first");
         }
-        List<Row> rows = store.read(Tables.ACCURACY)
-                .where(col("status").equalTo(Tables.OK).and(col("task").isin(labels.toArray())))
-                .where(recipe == null ? col("recipe").isNotNull() : col("recipe").equalTo(recipe))
+        List<Row> rows = store.read(target.table)
+                .where(col("status").equalTo(Tables.OK).and(col(target.group).isin(labels.toArray())))
+                .where(recipe == null ? col(target.variant).isNotNull() : col(target.variant).equalTo(recipe))
                 .join(store.read(Tables.ARCHITECTURES).select("id", "input_size", "classes", "arch", "space_version"),
                         scala.jdk.javaapi.CollectionConverters.asScala(List.of("id", "input_size", "classes")).toSeq())
-                .select("task", "recipe", "space", "space_version", "arch", "top1")
-                .orderBy("task", "recipe", "arch")
+                .select(col(target.group), col(target.variant), col("space"), col("space_version"), col("arch"),
+                        col(target.value))
+                .orderBy(target.group, target.variant, "arch")
                 .collectAsList();
         TreeSet<String> spaces = new TreeSet<>();
         rows.forEach(r -> spaces.add(r.getString(2)));
         if (space != null && !spaces.isEmpty() && !spaces.equals(new TreeSet<>(List.of(space)))) {
-            throw new IllegalArgumentException("tasks " + labels + " hold pairs of space " + String.join(", ", spaces)
+            throw new IllegalArgumentException(target.group + "s " + labels + " hold pairs of space " + String.join(", ", spaces)
                     + ", not of " + space + " that the meta-predictor reads");
         }
         if (spaces.size() > 1) {
-            throw new IllegalArgumentException("tasks " + labels + " hold pairs of more than one space ("
+            throw new IllegalArgumentException(target.group + "s " + labels + " hold pairs of more than one space ("
                     + String.join(", ", spaces) + "); one predictor reads one space");
         }
         Map<String, List<Row>> byTask = new LinkedHashMap<>();
@@ -65,8 +105,9 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
             rows.stream().filter(r -> r.getString(0).equals(label))
                     .forEach(r -> byTask.computeIfAbsent(label + "\u0000" + r.getString(1), k -> new ArrayList<>()).add(r));
             if (byTask.size() == before) {
-                throw new IllegalArgumentException("task " + label + " has no accuracy rows with status ok"
-                        + (recipe == null ? "" : " for recipe " + recipe) + "; tasks with pairs: " + tasksWithPairs(store));
+                throw new IllegalArgumentException(target.group + " " + label + " has no " + target.table.name()
+                        + " rows with status ok" + (recipe == null ? "" : " for " + target.variant + " " + recipe)
+                        + "; " + target.group + "s with pairs: " + withPairs(store, target));
             }
         }
         SearchSpace s = SearchSpaces.byName(spaces.first());
@@ -78,7 +119,7 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
             List<Double> y = new ArrayList<>();
             for (Row r : e.getValue()) {
                 if (r.getInt(3) != s.version()) {
-                    throw new IllegalArgumentException("task " + r.getString(0) + " holds pairs of " + s.name() + " v"
+                    throw new IllegalArgumentException(target.group + " " + r.getString(0) + " holds pairs of " + s.name() + " v"
                             + r.getInt(3) + " but this build has v" + s.version());
                 }
                 if (r.isNullAt(5) || Double.isNaN(r.getDouble(5))) {
@@ -95,16 +136,17 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
         return new TaskPairs(s, tasks, recipes, skipped);
     }
 
-    private static String tasksWithPairs(TableStore store) {
-        List<String> tasks = store.read(Tables.ACCURACY).where(col("status").equalTo(Tables.OK))
-                .select("task").distinct().orderBy("task").limit(20).collectAsList().stream()
+    private static String withPairs(TableStore store, Target target) {
+        List<String> tasks = store.read(target.table).where(col("status").equalTo(Tables.OK))
+                .select(target.group).distinct().orderBy(target.group).limit(30).collectAsList().stream()
                 .map(r -> r.getString(0)).toList();
         return tasks.isEmpty() ? "none" : String.join(", ", tasks);
     }
 
-    /** For a summary line: how many rows were skipped for a missing accuracy, or nothing. */
-    static String skippedNote(long skipped) {
-        return skipped > 0 ? String.format(java.util.Locale.ROOT, " (%,d rows without an accuracy skipped)", skipped) : "";
+    /** For a summary line: how many rows were skipped for a missing value, or nothing. */
+    static String skippedNote(long skipped, Target target) {
+        return skipped > 0 ? String.format(java.util.Locale.ROOT, " (%,d rows without %s skipped)", skipped, target.noun)
+                : "";
     }
 
     /** Pairs in all tasks. */

@@ -153,7 +153,9 @@ public final class TrainPredictorJob extends SparkJob {
         String split = (trainSize != null ? "train-size=" + train : "train-fraction=" + trainFraction)
                 + (statistic.equals("median") ? "" : ",statistic=" + statistic)
                 + (channelScales ? "," + StoredPredictors.CHANNEL_SCALES : "")
-                + (trees == null ? "" : ",trees=" + trees);
+                + (trees == null ? "" : ",trees=" + trees)
+                + (Predictors.KINDS.contains(model) && !Predictors.defaultsKey(model).isEmpty()
+                        ? "," + Predictors.defaultsKey(model) : "");
         String predictorId = Hashing.id128("predictor", target, model, label, split, Long.toString(seed));
         List<Candidate> xs = new ArrayList<>(total);
         double[] ys = new double[total];

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.SharedData;
 import io.nasspark.jobs.SparkTestBase;
 import io.nasspark.jobs.SyntheticPairs;
 import io.nasspark.predict.Predictors;
@@ -19,10 +20,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * generate-pairs on a tiny task of real Fashion-MNIST images, and meta-pretrain, meta-adapt and
@@ -142,5 +145,58 @@ class MetaPredictorJobsSparkTest extends SparkTestBase {
         CliRun mixed = nas("meta-pretrain --source-tasks source-a,other-space --outer-steps 10");
         assertEquals(2, mixed.code());
         assertTrue(mixed.err().contains("more than one space (mbconv-small, nb201)"), mixed.err());
+    }
+
+    @Test
+    void latencyOfANewDeviceFromTenMeasurementsOfTheRealTable(@TempDir Path dir) {
+        Path csv = SharedData.deviceLatencies(dir,
+                Set.of("1080ti_1", "titanx_1", "2080ti_1", "titan_rtx_1", "silver_4114"), 240);
+        assertEquals(0, nas("import-table --input " + csv + " --space nb201 --latency-column latency_ms"
+                + " --group-columns device").code());
+
+        CliRun wrongSources = nas("meta-pretrain --target latency --source-tasks device=1080ti_1");
+        assertEquals(2, wrongSources.code());
+        assertTrue(wrongSources.err().contains("--target latency learns from --source-devices"), wrongSources.err());
+
+        CliRun pretrain = nas("meta-pretrain --target latency --source-devices device=1080ti_1,device=titanx_1,"
+                + "device=2080ti_1,device=silver_4114 --outer-steps 200 --hidden 32,16 --seed 1");
+        assertEquals(0, pretrain.code(), pretrain.err());
+        assertTrue(pretrain.out().contains("latency predictor") && pretrain.out().contains("of 4 device(s)"),
+                pretrain.out());
+
+        CliRun adapt = nas("meta-adapt --target-device device=titan_rtx_1 --shots 10 --draws 2 --compare-baselines"
+                + " --fit-steps 200");
+        assertEquals(0, adapt.code(), adapt.err());
+        List<Row> judged = spark.sql("SELECT model, avg(spearman_rho), count(*), min(test_rows) FROM "
+                + table("predictors") + " WHERE target = 'latency' AND model != 'maml-init' GROUP BY model")
+                .collectAsList();
+        Map<String, Double> rho = new HashMap<>();
+        for (Row r : judged) {
+            assertEquals(2, r.getLong(2), "one row per draw for " + r.getString(0));
+            assertEquals(230, r.getLong(3));
+            rho.put(r.getString(0), r.getDouble(1));
+        }
+        System.out.println("meta-adapt to titan_rtx_1 from 10 of its latencies, mean rho over 2 draws: " + rho);
+        assertEquals(4, rho.size(), rho.toString());
+        assertTrue(rho.get("maml") > rho.get("target-only") && rho.get("maml") > 0.7, rho.toString());
+
+        Row maml = spark.sql("SELECT predictor_id, grp FROM " + table("predictors")
+                + " WHERE model = 'maml' AND seed = 0").first();
+        assertEquals("device=device=titan_rtx_1,protocol=imported", maml.getString(1));
+        CliRun predict = nas("predict --predictor " + maml.getString(0).substring(0, 12) + " --space nb201");
+        assertEquals(0, predict.code(), predict.err());
+        Row range = spark.sql("SELECT min(predicted), max(predicted) FROM " + table("predictions")
+                + " WHERE predictor_id = '" + maml.getString(0) + "'").first();
+        assertTrue(range.getDouble(0) > 1 && range.getDouble(1) < 20, "milliseconds of a GPU at batch 1: " + range);
+
+        CliRun taskOfLatency = nas("meta-adapt --target-task fashion-mnist --meta-predictor "
+                + spark.sql("SELECT predictor_id FROM " + table("predictors") + " WHERE model = 'maml-init'")
+                        .first().getString(0).substring(0, 12));
+        assertEquals(2, taskOfLatency.code());
+        assertTrue(taskOfLatency.err().contains("predicts latency: name the target with --target-device"),
+                taskOfLatency.err());
+        CliRun source = nas("meta-adapt --target-device device=titanx_1");
+        assertEquals(2, source.code());
+        assertTrue(source.err().contains("--target-device device=titanx_1 is a source device"), source.err());
     }
 }
