@@ -37,10 +37,17 @@ public final class FewShot {
 
     private final FlatMlp net;
     private final Settings settings;
+    private final boolean logTarget;
 
     public FewShot(FlatMlp net, Settings settings) {
+        this(net, settings, false);
+    }
+
+    /** @param logTarget standardise the logarithm of the values (latency) */
+    public FewShot(FlatMlp net, Settings settings, boolean logTarget) {
         this.net = net;
         this.settings = settings;
+        this.logTarget = logTarget;
     }
 
     /** The meta-learned parameters adapted to the shots. */
@@ -55,12 +62,12 @@ public final class FewShot {
 
     /** The source fit as it is, on the shots' scale. */
     public MetaMlpPredictor sourceOnly(double[] source, Pairs shots) {
-        return new MetaMlpPredictor(net, source.clone(), Scale.of(shots.y()), "source-only", settings.describe());
+        return new MetaMlpPredictor(net, source.clone(), Scale.of(shots.y(), logTarget), "source-only", settings.describe());
     }
 
     /** A network fit on the shots alone, from seeded initial weights. */
     public MetaMlpPredictor targetOnly(Pairs shots, long seed) {
-        Scale scale = Scale.of(shots.y());
+        Scale scale = Scale.of(shots.y(), logTarget);
         double[] theta = fit(List.of(new Pairs(shots.task(), shots.x(), scale.forward(shots.y()))), seed);
         return new MetaMlpPredictor(net, theta, scale, "target-only", settings.describe());
     }
@@ -69,13 +76,13 @@ public final class FewShot {
     public double[] sourceFit(List<Pairs> sources, long seed) {
         List<Pairs> standardised = new ArrayList<>();
         for (Pairs p : sources) {
-            standardised.add(new Pairs(p.task(), p.x(), Scale.of(p.y()).forward(p.y())));
+            standardised.add(new Pairs(p.task(), p.x(), Scale.of(p.y(), logTarget).forward(p.y())));
         }
         return fit(standardised, seed);
     }
 
     private MetaMlpPredictor adapted(double[] start, Pairs shots, String method) {
-        Scale scale = Scale.of(shots.y());
+        Scale scale = Scale.of(shots.y(), logTarget);
         double[] theta = Maml.adapt(net, start, new Pairs(shots.task(), shots.x(), scale.forward(shots.y())),
                 settings.adaptSteps(), settings.adaptLr());
         return new MetaMlpPredictor(net, theta, scale, method, settings.describe());

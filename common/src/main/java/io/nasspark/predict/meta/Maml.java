@@ -56,10 +56,17 @@ public final class Maml {
 
     private final FlatMlp net;
     private final Settings settings;
+    private final boolean logTarget;
 
     public Maml(FlatMlp net, Settings settings) {
+        this(net, settings, false);
+    }
+
+    /** @param logTarget standardise the logarithm of the values (latency) */
+    public Maml(FlatMlp net, Settings settings, boolean logTarget) {
         this.net = net;
         this.settings = settings;
+        this.logTarget = logTarget;
     }
 
     /**
@@ -103,7 +110,7 @@ public final class Maml {
         int query = Math.min(settings.query(), task.size() - settings.support());
         Pairs support = task.subset(Arrays.copyOf(order, settings.support()));
         Pairs rest = task.subset(Arrays.copyOfRange(order, settings.support(), settings.support() + query));
-        Scale scale = Scale.of(support.y());
+        Scale scale = Scale.of(support.y(), logTarget);
         return new Pairs[] {new Pairs(task.task(), support.x(), scale.forward(support.y())),
             new Pairs(task.task(), rest.x(), scale.forward(rest.y()))};
     }

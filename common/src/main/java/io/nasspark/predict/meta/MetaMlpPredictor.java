@@ -41,9 +41,18 @@ public final class MetaMlpPredictor implements Predictor {
         this.settings = settings;
     }
 
-    /** Parameters that predict standardised accuracy (mean 0, spread 1), such as MAML's meta-learned start. */
-    public static MetaMlpPredictor standardised(FlatMlp net, double[] theta, String method, String settings) {
-        return new MetaMlpPredictor(net, theta, new Scale(0, 1), method, settings);
+    /**
+     * Parameters that predict standardised values (mean 0, spread 1, of the log with
+     * {@code logTarget}), such as MAML's meta-learned start.
+     */
+    public static MetaMlpPredictor standardised(FlatMlp net, double[] theta, String method, String settings,
+            boolean logTarget) {
+        return new MetaMlpPredictor(net, theta, new Scale(0, 1, logTarget), method, settings);
+    }
+
+    /** Whether the values are standardised in the log (latency). */
+    public boolean logTarget() {
+        return scale.log();
     }
 
     /** maml, target-only, source-only or fine-tune. */
@@ -67,7 +76,7 @@ public final class MetaMlpPredictor implements Predictor {
         return predict(batch.stream().map(c -> features(space, c)).toArray(double[][]::new));
     }
 
-    /** Predicted accuracies, percent, for feature rows. */
+    /** Predicted values (accuracy in percent, latency in ms) for feature rows. */
     public double[] predict(double[][] x) {
         double[] out = net.predict(theta, x);
         for (int i = 0; i < out.length; i++) {
@@ -97,6 +106,7 @@ public final class MetaMlpPredictor implements Predictor {
         p.setProperty("hidden", Arrays.stream(net.hidden()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
         p.setProperty("target.mean", Double.toString(scale.mean()));
         p.setProperty("target.std", Double.toString(scale.std()));
+        p.setProperty("target.log", Boolean.toString(scale.log()));
         Predictors.writeSettings(dir, p);
         try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
                 Files.newOutputStream(dir.resolve(WEIGHTS))))) {
@@ -124,7 +134,8 @@ public final class MetaMlpPredictor implements Predictor {
             }
         }
         return new MetaMlpPredictor(net, theta, new Scale(Double.parseDouble(p.getProperty("target.mean")),
-                Double.parseDouble(p.getProperty("target.std"))), p.getProperty("method"), p.getProperty("settings", ""));
+                Double.parseDouble(p.getProperty("target.std")), Boolean.parseBoolean(p.getProperty("target.log"))),
+                p.getProperty("method"), p.getProperty("settings", ""));
     }
 
     /** The meta-learned parameters as they are, for {@code meta-adapt} to start from. */

@@ -163,7 +163,7 @@ public final class MetaAdaptJob extends SparkJob {
         FewShot.Settings settings = new FewShot.Settings(
                 adaptSteps != null ? adaptSteps : Integer.parseInt(metaSettings.get("inner_steps")),
                 adaptLr != null ? adaptLr : Double.parseDouble(metaSettings.get("inner_lr")), fitSteps, fitLr, 32);
-        FewShot fewShot = new FewShot(start0.network(), settings);
+        FewShot fewShot = new FewShot(start0.network(), settings, start0.logTarget());
         double[] sourceFit = null;
         long sourcePairs = 0;
         if (compareBaselines) {

@@ -129,7 +129,7 @@ public final class MetaPretrainJob extends SparkJob {
         long start = System.nanoTime();
         TaskPairs pairs = TaskPairs.read(spark, what, sourceLabels, null, null);
         String hyper = "hidden=" + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-"))
-                + "," + settings.describe();
+                + "," + settings.describe() + (what.logScale ? ",log_target=true" : "");
         String group = what.group + "s=" + String.join("+", sourceLabels);
         // Accuracy keeps the ids it had before latency came.
         String predictorId = what == TaskPairs.Target.ACCURACY
@@ -144,7 +144,7 @@ public final class MetaPretrainJob extends SparkJob {
                     + " with these tasks, settings and seed is already stored");
         }
         FlatMlp net = new FlatMlp(pairs.tasks().get(0).x()[0].length, hidden);
-        Maml maml = new Maml(net, settings);
+        Maml maml = new Maml(net, settings, what.logScale);
         AtomicLong done = new AtomicLong();
         List<Double> losses = new ArrayList<>();
         double[] theta;
@@ -157,7 +157,7 @@ public final class MetaPretrainJob extends SparkJob {
         }
         Path dir = Path.of(sparkOptions.tables(), "predictors", predictorId).toAbsolutePath();
         try {
-            MetaMlpPredictor.standardised(net, theta, MODEL, hyper).save(dir);
+            MetaMlpPredictor.standardised(net, theta, MODEL, hyper, what.logScale).save(dir);
             SourceTasks.write(dir, sourceLabels);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the meta-predictor to " + dir, e);

@@ -32,8 +32,9 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
 
     /** What a meta-predictor predicts: where its pairs are, and what the jobs call a group. */
     enum Target {
-        ACCURACY(Tables.ACCURACY, "task", "recipe", "top1", "an accuracy", "generate-pairs or train-accuracy"),
-        LATENCY(Tables.LATENCY, "device", "protocol", "median_ms", "a latency", "measure-latency or import-table");
+        ACCURACY(Tables.ACCURACY, "task", "recipe", "top1", "an accuracy", "generate-pairs or train-accuracy", false),
+        LATENCY(Tables.LATENCY, "device", "protocol", "median_ms", "a latency", "measure-latency or import-table",
+                true);
 
         final TableSchema table;
         final String group;
@@ -41,14 +42,18 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
         final String value;
         final String noun;
         final String makers;
+        /** Standardise the log: latency predictions stay positive, and devices differ by factors. */
+        final boolean logScale;
 
-        Target(TableSchema table, String group, String variant, String value, String noun, String makers) {
+        Target(TableSchema table, String group, String variant, String value, String noun, String makers,
+                boolean logScale) {
             this.table = table;
             this.group = group;
             this.variant = variant;
             this.value = value;
             this.noun = noun;
             this.makers = makers;
+            this.logScale = logScale;
         }
 
         static Target of(String name) {
