@@ -27,7 +27,7 @@ import java.util.Properties;
  * operators connect. Published device tables are noisy enough (see {@link MeasurementNoise}) that
  * a graph network fitted to the raw values on 900 cells learns some of the noise and ranks worse
  * than the table. Here it starts at a zero residual (its last layer zeroed: the table's own
- * prediction), fits the residual, and keeps the epoch a held-out fifth of the rows clearly
+ * prediction), fits the residual, and keeps the epoch a held-out tenth of the rows clearly
  * prefers, the start included: it adds to the table only what rows it did not fit on confirm.
  */
 public final class GnnPredictor implements Predictor {
@@ -42,7 +42,7 @@ public final class GnnPredictor implements Predictor {
     public record Settings(int[] graphLayers, int[] head, int epochs, int batch, float learningRate,
             boolean onLookupTable, double validation) {
         public static final Settings DEFAULT =
-                new Settings(new int[] {128, 128, 128}, new int[] {64, 64}, 200, 64, 1e-3f, true, 0.2);
+                new Settings(new int[] {128, 128, 128}, new int[] {64, 64}, 200, 64, 1e-3f, true, 0.1);
     }
 
     private final DjlRegressor<GraphEncoding> model;

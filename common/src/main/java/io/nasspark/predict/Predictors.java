@@ -38,7 +38,7 @@ public final class Predictors {
      * job fits a new predictor instead of finding a stale one under the old id.
      */
     public static String defaultsKey(String kind) {
-        return kind.equals("gnn") ? "gnn=table-residual-from-zero-2se,validation=" + GnnPredictor.Settings.DEFAULT.validation() : "";
+        return kind.equals("gnn") ? "gnn=table-residual-from-zero-1se,validation=" + GnnPredictor.Settings.DEFAULT.validation() : "";
     }
 
     /** The kind of the predictor saved in {@code dir}. */

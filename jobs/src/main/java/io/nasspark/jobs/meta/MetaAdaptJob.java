@@ -104,6 +104,9 @@ public final class MetaAdaptJob extends SparkJob {
 
     @Override
     protected void validate() {
+        if (target != null) {
+            TaskPairs.Target.of(target);
+        }
         if (shots < 2) {
             throw new IllegalArgumentException("--shots must be at least 2, got " + shots);
         }
