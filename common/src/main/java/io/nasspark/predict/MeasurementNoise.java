@@ -73,13 +73,14 @@ public record MeasurementNoise(int rows, int pairs, double twinTau, double twinR
         }
         RegressionMetrics twins = RegressionMetrics.of(a, b);
         boolean whole = Arrays.stream(latencyMs).allMatch(v -> v == Math.rint(v));
+        double noiseVariance = variance(logNoise);
         return new MeasurementNoise(x.size(), pairs.size(), twins.kendallTau(), twins.spearmanRho(),
-                new Median().evaluate(gap), Math.sqrt(variance(logNoise)), whole,
-                ceiling(space, x, latencyMs, floor, logNoise, whole, seed));
+                new Median().evaluate(gap), Math.sqrt(noiseVariance), whole,
+                ceiling(space, x, latencyMs, floor, logNoise, noiseVariance, whole, seed));
     }
 
     private static RegressionMetrics ceiling(SearchSpace space, List<Candidate> x, double[] y, double floor,
-            double[] logNoise, boolean whole, long seed) {
+            double[] logNoise, double noiseVariance, boolean whole, long seed) {
         double[] smooth = LookupTablePredictor.fit(space, x, y).predict(space, x);
         double[] logTrue = new double[y.length];
         double[] logY = new double[y.length];
@@ -88,7 +89,7 @@ public record MeasurementNoise(int rows, int pairs, double twinTau, double twinR
             logY[i] = Math.log(Math.max(y[i], floor));
         }
         double mean = Arrays.stream(logTrue).average().orElseThrow();
-        double widen = Math.sqrt(Math.max(variance(logY) - variance(logNoise), 1e-12) / Math.max(variance(logTrue), 1e-12));
+        double widen = Math.sqrt(Math.max(variance(logY) - noiseVariance, 1e-12) / Math.max(variance(logTrue), 1e-12));
         double[] truth = new double[y.length];
         for (int i = 0; i < y.length; i++) {
             truth[i] = Math.exp(mean + (logTrue[i] - mean) * widen);

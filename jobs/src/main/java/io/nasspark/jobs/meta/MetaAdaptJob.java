@@ -236,13 +236,15 @@ public final class MetaAdaptJob extends SparkJob {
         if (metaPredictor != null) {
             meta = StoredPredictors.find(store, metaPredictor);
         } else {
+            // The target option given says which kind: a device for latency, a task for accuracy.
+            String kind = (targetGroup.device != null ? TaskPairs.Target.LATENCY : TaskPairs.Target.ACCURACY).label();
             List<Row> newest = store.exists(Tables.PREDICTORS) ? store.read(Tables.PREDICTORS)
-                    .where(col("model").equalTo(MetaPretrainJob.MODEL).and(col("target").equalTo(
-                            targetGroup.device != null ? "latency" : "accuracy")))
+                    .where(col("model").equalTo(MetaPretrainJob.MODEL).and(col("target").equalTo(kind)))
                     .orderBy(col("created_at").desc()).limit(1)
                     .collectAsList() : List.of();
             if (newest.isEmpty()) {
-                throw new IllegalArgumentException("no meta-pretrain predictor for " + (targetGroup.device != null ? "latency" : "accuracy") + " stored; run meta-pretrain first");
+                throw new IllegalArgumentException("no meta-pretrain predictor for " + kind
+                        + " stored; run meta-pretrain first");
             }
             meta = newest.get(0);
         }

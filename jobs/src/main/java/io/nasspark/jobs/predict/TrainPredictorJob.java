@@ -154,8 +154,7 @@ public final class TrainPredictorJob extends SparkJob {
                 + (statistic.equals("median") ? "" : ",statistic=" + statistic)
                 + (channelScales ? "," + StoredPredictors.CHANNEL_SCALES : "")
                 + (trees == null ? "" : ",trees=" + trees)
-                + (Predictors.KINDS.contains(model) && !Predictors.defaultsKey(model).isEmpty()
-                        ? "," + Predictors.defaultsKey(model) : "");
+                + (Predictors.defaultsKey(model).isEmpty() ? "" : "," + Predictors.defaultsKey(model));
         String predictorId = Hashing.id128("predictor", target, model, label, split, Long.toString(seed));
         List<Candidate> xs = new ArrayList<>(total);
         double[] ys = new double[total];
