@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
 import io.nasspark.jobs.predict.StoredPredictors;
+import io.nasspark.jobs.predict.TargetRows;
 import io.nasspark.predict.Predictors;
 import io.nasspark.predict.RegressionMetrics;
 import io.nasspark.predict.meta.FewShot;
@@ -66,6 +67,12 @@ public final class MetaAdaptJob extends SparkJob {
             description = "The target's training recipe (latency: measurement protocol), when it has more than one.")
     String targetRecipe;
 
+    @Option(names = "--statistic", defaultValue = "median", paramLabel = "median|p10",
+            description = "Latency: which of the target's measurements to adapt to and judge on, the median of the"
+                    + " timed repeats or their 10th percentile, which interference disturbs least; the sources"
+                    + " stay as the meta-predictor learned them (default: ${DEFAULT-VALUE}).")
+    String statistic;
+
     @Option(names = "--shots", defaultValue = "10", paramLabel = "K",
             description = "Target pairs to adapt on; the others judge (default: ${DEFAULT-VALUE}).")
     int shots;
@@ -107,6 +114,7 @@ public final class MetaAdaptJob extends SparkJob {
         if (target != null) {
             TaskPairs.Target.of(target);
         }
+        TargetRows.of(targetGroup.task != null ? "accuracy" : "latency").column(statistic);
         if (shots < 2) {
             throw new IllegalArgumentException("--shots must be at least 2, got " + shots);
         }
@@ -149,7 +157,8 @@ public final class MetaAdaptJob extends SparkJob {
                     + String.join(", ", sources) + "); adapt to a " + what.group + " it did not learn from");
         }
         String space = meta.getAs("space");
-        TaskPairs target = TaskPairs.read(spark, what, List.of(targetTask), targetRecipe, space);
+        String valueColumn = TargetRows.of(what.label()).column(statistic);
+        TaskPairs target = TaskPairs.read(spark, what, List.of(targetTask), targetRecipe, valueColumn, space);
         if (target.tasks().size() > 1) {
             throw new IllegalArgumentException(what.group + " " + targetTask + " has pairs of more than one "
                     + what.variant + " (" + String.join(", ", target.recipes()) + "); choose one with --target-"
@@ -157,6 +166,10 @@ public final class MetaAdaptJob extends SparkJob {
         }
         Pairs pairs = target.tasks().get(0);
         String recipe = target.recipes().get(0);
+        if (pairs.size() == 0 && !valueColumn.equals(what.value)) {
+            throw new IllegalArgumentException(what.group + " " + targetTask + " has no " + valueColumn
+                    + " (imported latency rows carry only a median); choose another --statistic");
+        }
         if (pairs.size() < shots + 2) {
             throw new IllegalArgumentException("target " + what.group + " " + targetTask + " has " + pairs.size()
                     + " pairs with " + what.noun + "; --shots " + shots + " needs at least " + (shots + 2)
@@ -170,12 +183,14 @@ public final class MetaAdaptJob extends SparkJob {
         double[] sourceFit = null;
         long sourcePairs = 0;
         if (compareBaselines) {
-            TaskPairs source = TaskPairs.read(spark, what, sources, null, space);
+            TaskPairs source = TaskPairs.read(spark, what, sources, null, what.value, space);
             sourceFit = fewShot.sourceFit(source.tasks(), seed);
             sourcePairs = source.total();
         }
         String metaId = meta.getAs("predictor_id");
         String group = what.group + "=" + targetTask + "," + what.variant + "=" + recipe;
+        // The median is the default and stays out of the id, so earlier predictors keep theirs.
+        String judgedOn = statistic.equals("median") ? "" : ",statistic=" + statistic;
         Timestamp now = Timestamp.from(Instant.now());
         List<Judged> judged = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
@@ -193,7 +208,7 @@ public final class MetaAdaptJob extends SparkJob {
                 RegressionMetrics m = RegressionMetrics.of(split[1].y(), p.predict(split[1].x()));
                 // The pairs' count is in the id: more pairs of the task later make new predictors, not stale rows.
                 String id = Hashing.id128("meta-adapt", metaId, targetTask, recipe, Integer.toString(pairs.size()),
-                        p.method(), Integer.toString(shots), Long.toString(drawSeed), settings.describe());
+                        p.method(), Integer.toString(shots), Long.toString(drawSeed), settings.describe() + judgedOn);
                 Path dir = Path.of(sparkOptions.tables(), "predictors", id).toAbsolutePath();
                 try {
                     p.save(dir);
@@ -207,7 +222,7 @@ public final class MetaAdaptJob extends SparkJob {
                 };
                 rows.add(StoredPredictors.row(id, what.label(), p.method(), target.space(), group,
                         p.describe() + ",meta_predictor=" + metaId.substring(0, 12), trained, split[1].size(),
-                        "shots=" + shots + ",seed=" + drawSeed, drawSeed, m, dir, runId, now));
+                        "shots=" + shots + ",seed=" + drawSeed + judgedOn, drawSeed, m, dir, runId, now));
                 judged.add(new Judged(p.method(), id, m));
             }
         }
@@ -280,8 +295,9 @@ public final class MetaAdaptJob extends SparkJob {
                     spread(ms, RegressionMetrics::spearmanRho), spread(ms, RegressionMetrics::rmse)));
         }
         return String.format(Locale.ROOT,
-                "meta-adapt: %s, %d shots, %d draw(s) (seeds %d..%d), judged on the other %d pairs%s; %.1f s%n",
-                targetTask, shots, draws, seed, seed + draws - 1, pairs.size() - shots,
+                "meta-adapt: %s%s, %d shots, %d draw(s) (seeds %d..%d), judged on the other %d pairs%s; %.1f s%n",
+                targetTask, statistic.equals("median") ? "" : " (" + statistic + ")", shots, draws, seed,
+                seed + draws - 1, pairs.size() - shots,
                 skipped,
                 seconds)
                 + TablePrinter.table(new String[] {"method", "predictor (seed " + seed + ")", "kendall_tau",

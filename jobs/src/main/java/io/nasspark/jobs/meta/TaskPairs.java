@@ -75,11 +75,14 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
      * recipe (protocol).
      *
      * @param recipe only this recipe (protocol), or null for every one of each label
+     * @param value the column of the value: the target's own ({@link Target#value}), or another
+     *     statistic of it (a latency's {@code p10_ms})
      * @param space the space the pairs must be of, or null for the one they share
      * @throws IllegalArgumentException when a label has no pairs, or the pairs are of another or
      *     of more than one space
      */
-    static TaskPairs read(SparkSession spark, Target target, List<String> labels, String recipe, String space) {
+    static TaskPairs read(SparkSession spark, Target target, List<String> labels, String recipe, String value,
+            String space) {
         TableStore store = new TableStore(spark);
         if (!store.exists(target.table) || !store.exists(Tables.ARCHITECTURES)) {
             throw new IllegalArgumentException("no " + target.table.name() + " table yet; run " + target.makers
@@ -91,7 +94,7 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
                 .join(store.read(Tables.ARCHITECTURES).select("id", "input_size", "classes", "arch", "space_version"),
                         scala.jdk.javaapi.CollectionConverters.asScala(List.of("id", "input_size", "classes")).toSeq())
                 .select(col(target.group), col(target.variant), col("space"), col("space_version"), col("arch"),
-                        col(target.value))
+                        col(value))
                 .orderBy(target.group, target.variant, "arch")
                 .collectAsList();
         TreeSet<String> spaces = new TreeSet<>();

@@ -21,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
  * The rows a predictor learns from: a stored value per candidate with the candidate's arch
  * string, and the columns that make a group (one predictor per group).
  */
-enum TargetRows {
+public enum TargetRows {
     LATENCY("median_ms", List.of("space", "device", "protocol", "input_size", "classes")),
     ACCURACY("top1", List.of("space", "task", "recipe", "input_size", "classes"));
 
@@ -33,7 +33,7 @@ enum TargetRows {
         this.groupColumns = groupColumns;
     }
 
-    static TargetRows of(String target) {
+    public static TargetRows of(String target) {
         try {
             return valueOf(target.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -50,7 +50,7 @@ enum TargetRows {
     }
 
     /** The column a statistic of this target is stored in: median or p10 for latency. */
-    String column(String statistic) {
+    public String column(String statistic) {
         if (this == LATENCY && (statistic.equals("median") || statistic.equals("p10"))) {
             return statistic + "_ms";
         }

@@ -198,5 +198,32 @@ class MetaPredictorJobsSparkTest extends SparkTestBase {
         CliRun source = nas("meta-adapt --target-device device=titanx_1");
         assertEquals(2, source.code());
         assertTrue(source.err().contains("--target-device device=titanx_1 is a source device"), source.err());
+        CliRun noP10 = nas("meta-adapt --target-device device=titan_rtx_1 --statistic p10");
+        assertEquals(2, noP10.code());
+        assertTrue(noP10.err().contains("device=titan_rtx_1 has no p10_ms"), noP10.err());
+        CliRun p90 = nas("meta-adapt --target-device device=titan_rtx_1 --statistic p90");
+        assertEquals(2, p90.code());
+        assertTrue(p90.err().contains("--statistic p90 does not apply to latency (median or p10)"), p90.err());
+
+        // This machine as a new device, at two batch sizes: two protocols of one device label.
+        for (int batch : new int[] {1, 2}) {
+            CliRun measure = nas("measure-latency --space nb201 --limit 16 --batch " + batch
+                    + " --warmup 1 --repeats 3 --interleave 1 --device this-cpu");
+            assertEquals(0, measure.code(), measure.err());
+        }
+        CliRun which = nas("meta-adapt --target-device this-cpu");
+        assertEquals(2, which.code());
+        assertTrue(which.err().contains("device this-cpu has pairs of more than one protocol"), which.err());
+        String protocol = spark.sql("SELECT protocol FROM " + table("latency")
+                + " WHERE device = 'this-cpu' ORDER BY protocol").first().getString(0);
+        CliRun own = nas("meta-adapt --target-device this-cpu --target-protocol " + protocol
+                + " --statistic p10 --shots 10");
+        assertEquals(0, own.code(), own.err());
+        assertTrue(own.out().contains("this-cpu (p10), 10 shots") && own.out().contains("judged on the other 6 pairs"),
+                own.out());
+        Row ownRow = spark.sql("SELECT grp, split FROM " + table("predictors")
+                + " WHERE grp LIKE 'device=this-cpu,%' AND model = 'maml'").first();
+        assertEquals("device=this-cpu,protocol=" + protocol, ownRow.getString(0));
+        assertTrue(ownRow.getString(1).contains("statistic=p10"), ownRow.getString(1));
     }
 }
