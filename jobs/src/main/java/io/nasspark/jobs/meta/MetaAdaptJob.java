@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import io.nasspark.jobs.cli.SparkJob;
 import io.nasspark.jobs.cli.TablePrinter;
 import io.nasspark.jobs.predict.StoredPredictors;
-import io.nasspark.jobs.predict.TargetRows;
 import io.nasspark.predict.Predictors;
 import io.nasspark.predict.RegressionMetrics;
 import io.nasspark.predict.meta.FewShot;
@@ -114,7 +113,7 @@ public final class MetaAdaptJob extends SparkJob {
         if (target != null) {
             TaskPairs.Target.of(target);
         }
-        TargetRows.of(targetGroup.task != null ? "accuracy" : "latency").column(statistic);
+        (targetGroup.task != null ? TaskPairs.Target.ACCURACY : TaskPairs.Target.LATENCY).rows.column(statistic);
         if (shots < 2) {
             throw new IllegalArgumentException("--shots must be at least 2, got " + shots);
         }
@@ -157,7 +156,7 @@ public final class MetaAdaptJob extends SparkJob {
                     + String.join(", ", sources) + "); adapt to a " + what.group + " it did not learn from");
         }
         String space = meta.getAs("space");
-        String valueColumn = TargetRows.of(what.label()).column(statistic);
+        String valueColumn = what.rows.column(statistic);
         TaskPairs target = TaskPairs.read(spark, what, List.of(targetTask), targetRecipe, valueColumn, space);
         if (target.tasks().size() > 1) {
             throw new IllegalArgumentException(what.group + " " + targetTask + " has pairs of more than one "

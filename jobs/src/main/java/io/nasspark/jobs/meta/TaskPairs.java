@@ -2,6 +2,7 @@ package io.nasspark.jobs.meta;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.nasspark.jobs.predict.TargetRows;
 import io.nasspark.predict.meta.MetaMlpPredictor;
 import io.nasspark.predict.meta.Pairs;
 import io.nasspark.schema.TableSchema;
@@ -32,25 +33,27 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
 
     /** What a meta-predictor predicts: where its pairs are, and what the jobs call a group. */
     enum Target {
-        ACCURACY(Tables.ACCURACY, "task", "recipe", "top1", "an accuracy", "generate-pairs or train-accuracy", false),
-        LATENCY(Tables.LATENCY, "device", "protocol", "median_ms", "a latency", "measure-latency or import-table",
-                true);
+        ACCURACY(TargetRows.ACCURACY, "task", "recipe", "an accuracy", "generate-pairs or train-accuracy", false),
+        LATENCY(TargetRows.LATENCY, "device", "protocol", "a latency", "measure-latency or import-table", true);
 
+        /** The rows a predictor of this target learns from, which the meta-predictor's pairs are too. */
+        final TargetRows rows;
         final TableSchema table;
         final String group;
         final String variant;
+        /** The column of the value learned by default (a latency's median). */
         final String value;
         final String noun;
         final String makers;
         /** Standardise the log: latency predictions stay positive, and devices differ by factors. */
         final boolean logScale;
 
-        Target(TableSchema table, String group, String variant, String value, String noun, String makers,
-                boolean logScale) {
-            this.table = table;
+        Target(TargetRows rows, String group, String variant, String noun, String makers, boolean logScale) {
+            this.rows = rows;
+            this.table = rows.table();
             this.group = group;
             this.variant = variant;
-            this.value = value;
+            this.value = rows.column("median");
             this.noun = noun;
             this.makers = makers;
             this.logScale = logScale;

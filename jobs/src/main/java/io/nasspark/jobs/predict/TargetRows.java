@@ -3,6 +3,7 @@ package io.nasspark.jobs.predict;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.nasspark.schema.TableSchema;
 import io.nasspark.schema.TableStore;
 import io.nasspark.schema.Tables;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ public enum TargetRows {
 
     List<String> groupColumns() {
         return groupColumns;
+    }
+
+    /** The table the values are stored in. */
+    public TableSchema table() {
+        return this == LATENCY ? Tables.LATENCY : Tables.ACCURACY;
     }
 
     /** The column a statistic of this target is stored in: median or p10 for latency. */
@@ -116,7 +122,7 @@ public enum TargetRows {
      */
     Dataset<Row> read(SparkSession spark, String column) {
         TableStore store = new TableStore(spark);
-        Dataset<Row> values = store.read(this == LATENCY ? Tables.LATENCY : Tables.ACCURACY)
+        Dataset<Row> values = store.read(table())
                 .where(col("status").equalTo(Tables.OK));
         Dataset<Row> architectures = store.read(Tables.ARCHITECTURES)
                 .select("id", "input_size", "classes", "arch", "space_version");
