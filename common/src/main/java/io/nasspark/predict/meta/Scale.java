@@ -25,7 +25,8 @@ record Scale(double mean, double std, boolean log) {
         double mean = sum / y.length;
         double sq = 0;
         for (double v : y) {
-            sq += (raw(v, log) - mean) * (raw(v, log) - mean);
+            double d = raw(v, log) - mean;
+            sq += d * d;
         }
         return new Scale(mean, Math.max(Math.sqrt(sq / y.length), MIN_STD), log);
     }

@@ -91,13 +91,11 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
             throw new IllegalArgumentException("no " + target.table.name() + " table yet; run " + target.makers
                     + " first");
         }
-        List<Row> rows = store.read(target.table)
-                .where(col("status").equalTo(Tables.OK).and(col(target.group).isin(labels.toArray())))
+        List<Row> rows = target.rows.read(spark, value)
+                .where(col(target.group).isin(labels.toArray()))
                 .where(recipe == null ? col(target.variant).isNotNull() : col(target.variant).equalTo(recipe))
-                .join(store.read(Tables.ARCHITECTURES).select("id", "input_size", "classes", "arch", "space_version"),
-                        scala.jdk.javaapi.CollectionConverters.asScala(List.of("id", "input_size", "classes")).toSeq())
                 .select(col(target.group), col(target.variant), col("space"), col("space_version"), col("arch"),
-                        col(value))
+                        col("value"))
                 .orderBy(target.group, target.variant, "arch")
                 .collectAsList();
         TreeSet<String> spaces = new TreeSet<>();

@@ -120,7 +120,7 @@ public enum TargetRows {
      * Columns: the group columns, then id, arch, space_version, and the value from
      * {@code column} (see {@link #column}); only rows with status ok.
      */
-    Dataset<Row> read(SparkSession spark, String column) {
+    public Dataset<Row> read(SparkSession spark, String column) {
         TableStore store = new TableStore(spark);
         Dataset<Row> values = store.read(table())
                 .where(col("status").equalTo(Tables.OK));
