@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.nasspark.model.DjlNetworkBuilder;
@@ -86,17 +87,70 @@ public final class MbConvSupernet extends AbstractBlock {
      */
     public NDArray forward(ParameterStore parameters, NDArray x, NDArray path, double identityWeight,
             boolean training) {
+        return forward(parameters, x, path, identityWeight, training, false);
+    }
+
+    /**
+     * The output of the single path {@code path} as {@link #forward}, but with the gradient of
+     * every entry of the path, not only of the picked operators': the straight-through estimator
+     * of Eq. 4.9 in full, for α's step.
+     *
+     * <p>A layer's output is {@code Σ_k P̄_k·o_k(x)}; at a one-hot P̄ its value is the picked
+     * operator's output, and {@code ∂L/∂P̄_k = ⟨∂L/∂out, o_k(x)⟩} for every k. Running only the
+     * picked operator gives that for the picked k alone, and there it is zero wherever the output
+     * reaches the loss only through BatchNorm (every operator and the head begin with a convolution
+     * and a BatchNorm, which undo any scale of their input): the gate is invisible unless a
+     * residual carries it. So in an MBConv space the last layer of every stage — half the
+     * searchable layers — would learn nothing from the loss and move only with the latency term.
+     * Here the other operators run forward too, without a graph of their own: their entries are 0
+     * in the forward pass, so their weights and the input get no gradient from them and the
+     * result is exact. The price is |O| forward passes per layer instead of one; the backward pass
+     * and its memory stay one path's.
+     */
+    public NDArray forwardEveryEntry(ParameterStore parameters, NDArray x, NDArray path, boolean training) {
+        return forward(parameters, x, path, 0, training, true);
+    }
+
+    private NDArray forward(ParameterStore parameters, NDArray x, NDArray path, double identityWeight,
+            boolean training, boolean everyEntry) {
         int[] picks = GumbelPaths.picks(path);
         NDArray h = stem.forward(parameters, new NDList(x), training).singletonOrThrow();
         for (int l = 0; l < picks.length; l++) {
             NDArray out = choices.get(l).get(picks[l]).forward(parameters, new NDList(h), training).singletonOrThrow();
             out = out.mul(path.get(l, picks[l]));
+            if (everyEntry) {
+                out = out.add(unpickedTerms(parameters, l, picks[l], h, path, training));
+            }
             if (identityWeight != 0 && shapePreserving[l]) {
                 out = out.add(Scalars.times(h, identityWeight));
             }
             h = out;
         }
         return head.forward(parameters, new NDList(h), training).singletonOrThrow();
+    }
+
+    /** {@code Σ_{k≠pick} P̄_k·o_k(h)}: zero in value, with o_k(h) computed outside the graph. */
+    private NDArray unpickedTerms(ParameterStore parameters, int l, int pick, NDArray h, NDArray path,
+            boolean training) {
+        List<NDArray> outputs = new ArrayList<>();
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (int k = 0; k < operators(); k++) {
+                outputs.add(k == pick ? null
+                        : choices.get(l).get(k).forward(parameters, new NDList(h), training).singletonOrThrow());
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+        NDArray sum = null;
+        for (int k = 0; k < operators(); k++) {
+            if (k != pick) {
+                NDArray term = outputs.get(k).mul(path.get(l, k));
+                sum = sum == null ? term : sum.add(term);
+            }
+        }
+        return sum;
     }
 
     /**

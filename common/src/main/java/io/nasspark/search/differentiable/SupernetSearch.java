@@ -274,7 +274,7 @@ public final class SupernetSearch {
     private double alphaStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau,
             double lambda, SplittableRandom rng) {
         NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
-        NDArray loss = crossEntropy(supernet.forward(store, x, path, 0, true), y);
+        NDArray loss = crossEntropy(supernet.forwardEveryEntry(store, x, path, true), y);
         // the latency term of the same binarized Gumbel path (Eq. 4.9): its gradient sharpens with
         // the temperature like the loss's; λ follows the architecture α derives (see run)
         NDArray objective = loss.add(Scalars.times(latencyTerm(path), lambda));

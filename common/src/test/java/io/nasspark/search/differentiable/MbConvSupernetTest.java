@@ -126,6 +126,52 @@ class MbConvSupernetTest {
     }
 
     @Test
+    void alphasStepGetsTheGradientOfEveryPathEntryAsTheMultiPathSupernetWouldGiveIt() {
+        Engine.getEngine("PyTorch");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MbConvSupernet supernet = initialised(m, 4);
+            ParameterStore store = new ParameterStore(m, false);
+            NDArray x = m.randomUniform(0, 1, new Shape(4, 3, 16, 16));
+            NDArray r = m.randomNormal(new Shape(4, 10));
+            int[] picks = {2, 0, 5, 1};
+            float[] picked = pathGradient(m, p -> supernet.forward(store, x, p, 0, true), picks, r);
+            float[] every = pathGradient(m, p -> supernet.forwardEveryEntry(store, x, p, true), picks, r);
+            // at a one-hot weighting the multi-path supernet computes the path, and its gradient in
+            // the weights is the straight-through estimator's in full
+            float[] multiPath = pathGradient(m, p -> supernet.forwardAllPaths(store, x, p, true), picks, r);
+            float scale = 0;
+            for (float g : multiPath) {
+                scale = Math.max(scale, Math.abs(g));
+            }
+            assertArrayEquals(multiPath, every, 1e-4f * scale, "every entry's gradient");
+            int k = supernet.operators();
+            // layer 3 feeds the head's convolution and BatchNorm, which undo any scale of their
+            // input: the picked entry's gradient vanishes and only the others' say anything
+            assertEquals(0, picked[3 * k + picks[3]], 1e-5f * scale, "the picked entry of the stage's last layer");
+            assertEquals(0, every[3 * k + picks[3]], 1e-5f * scale);
+            double others = 0;
+            for (int op = 0; op < k; op++) {
+                others += Math.abs(every[3 * k + op]);
+                if (op != picks[3]) {
+                    assertEquals(0, picked[3 * k + op], 0, "the picked path alone leaves the others at 0");
+                }
+            }
+            assertTrue(others > 1e-3 * scale, "the other operators of that layer tell the loss apart: " + others);
+        }
+    }
+
+    /** The gradient of {@code Σ r·f(P)} in the one-hot path {@code picks}, row by row. */
+    private static float[] pathGradient(NDManager m, java.util.function.Function<NDArray, NDArray> f, int[] picks,
+            NDArray r) {
+        NDArray p = path(m, picks);
+        p.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(f.apply(p).mul(r).sum());
+        }
+        return p.getGradient().toFloatArray();
+    }
+
+    @Test
     void theIdentityMappingAddsTheInputBesideShapePreservingLayersOnly() {
         Engine.getEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager()) {
