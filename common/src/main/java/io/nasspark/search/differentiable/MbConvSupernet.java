@@ -107,8 +107,9 @@ public final class MbConvSupernet extends AbstractBlock {
      * result is exact. The price is |O| forward passes per layer instead of one; the backward pass
      * and its memory stay one path's.
      */
-    public NDArray forwardEveryEntry(ParameterStore parameters, NDArray x, NDArray path, boolean training) {
-        return forward(parameters, x, path, 0, training, true);
+    public NDArray forwardEveryEntry(ParameterStore parameters, NDArray x, NDArray path, double identityWeight,
+            boolean training) {
+        return forward(parameters, x, path, identityWeight, training, true);
     }
 
     private NDArray forward(ParameterStore parameters, NDArray x, NDArray path, double identityWeight,

@@ -258,7 +258,7 @@ public final class SupernetSearch {
             }
             double sum = 0;
             for (NDArray path : paths) {
-                sum += pathStep(store, x, y, path, 0, 0, paths.size());
+                sum += pathStep(store, x, y, path, 0, 0, paths.size(), false);
             }
             updateWeights(settings.weightLearningRate());
             return sum / paths.size();
@@ -274,7 +274,7 @@ public final class SupernetSearch {
     private double alphaStep(ParameterStore store, NDArray alpha, AlphaAdam adam, NDArray x, NDArray y, double tau,
             double lambda, SplittableRandom rng) {
         NDArray path = GumbelPaths.singlePath(alpha, tau, rng);
-        NDArray loss = crossEntropy(supernet.forwardEveryEntry(store, x, path, true), y);
+        NDArray loss = crossEntropy(supernet.forwardEveryEntry(store, x, path, 0, true), y);
         // the latency term of the same binarized Gumbel path (Eq. 4.9): its gradient sharpens with
         // the temperature like the loss's; λ follows the architecture α derives (see run)
         NDArray objective = loss.add(Scalars.times(latencyTerm(path), lambda));
@@ -294,7 +294,7 @@ public final class SupernetSearch {
         double sum = 0;
         List<NDArray> paths = GumbelPaths.orderedPaths(alpha, tau, rng);
         for (NDArray path : paths) {
-            sum += pathStep(store, x, y, path, phi, beta, paths.size());
+            sum += pathStep(store, x, y, path, phi, beta, paths.size(), adam != null);
         }
         updateWeights(settings.weightLearningRate());
         if (adam != null) {
@@ -310,10 +310,16 @@ public final class SupernetSearch {
      * activations freed before the next path runs, so a step's memory is one path's and not |O|
      * of them (Table 4.1's point; Java handles would otherwise keep every path's activations alive
      * until the step ends). Returns the path's loss.
+     *
+     * @param alphaLearns whether α takes this gradient: then every entry of the path gets its
+     *     gradient ({@link MbConvSupernet#forwardEveryEntry}), not only the picked operators'
      */
-    double pathStep(ParameterStore store, NDArray x, NDArray y, NDArray path, double phi, double beta, int paths) {
+    double pathStep(ParameterStore store, NDArray x, NDArray y, NDArray path, double phi, double beta, int paths,
+            boolean alphaLearns) {
         try (NDScope scope = new NDScope()) {
-            NDArray loss = crossEntropy(supernet.forward(store, x, path, phi, true), y);
+            NDArray out = alphaLearns ? supernet.forwardEveryEntry(store, x, path, phi, true)
+                    : supernet.forward(store, x, path, phi, true);
+            NDArray loss = crossEntropy(out, y);
             NDArray objective = beta == 0 ? loss : loss.add(Scalars.times(latencyTerm(path).add(1), beta));
             backward(Scalars.dividedBy(objective, paths));
             return loss.getFloat();

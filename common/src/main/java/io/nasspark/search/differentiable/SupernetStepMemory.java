@@ -45,7 +45,7 @@ public final class SupernetStepMemory {
             List<NDArray> paths = GumbelPaths.orderedPaths(alpha, 1, new SplittableRandom(seed));
             ParameterStore store = new ParameterStore(x.getManager(), false);
             for (NDArray path : paths) {
-                search.pathStep(store, x, y, path, 0, 0, paths.size());
+                search.pathStep(store, x, y, path, 0, 0, paths.size(), true);
             }
             return alpha;
         });

@@ -135,7 +135,7 @@ class MbConvSupernetTest {
             NDArray r = m.randomNormal(new Shape(4, 10));
             int[] picks = {2, 0, 5, 1};
             float[] picked = pathGradient(m, p -> supernet.forward(store, x, p, 0, true), picks, r);
-            float[] every = pathGradient(m, p -> supernet.forwardEveryEntry(store, x, p, true), picks, r);
+            float[] every = pathGradient(m, p -> supernet.forwardEveryEntry(store, x, p, 0, true), picks, r);
             // at a one-hot weighting the multi-path supernet computes the path, and its gradient in
             // the weights is the straight-through estimator's in full
             float[] multiPath = pathGradient(m, p -> supernet.forwardAllPaths(store, x, p, true), picks, r);

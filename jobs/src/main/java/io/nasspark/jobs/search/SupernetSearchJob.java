@@ -326,11 +326,10 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("temperature", temperature.get(0) + "," + temperature.get(1));
         if (searchMethod == SupernetSearch.Method.SURGENAS) {
             d.put("identity-weight", Double.toString(identityWeight));
-        } else {
-            // α's step takes the gradient of every path entry (MbConvSupernet.forwardEveryEntry); the
-            // searches stored before it took the picked operators' alone and are not these
-            d.put("alpha-gradient", "every-entry");
         }
+        // α learns from the gradient of every path entry (MbConvSupernet.forwardEveryEntry); the
+        // searches stored before it learned from the picked operators' alone and are not these
+        d.put("alpha-gradient", "every-entry");
         return d.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
 
