@@ -3,6 +3,7 @@ package io.nasspark.search.differentiable;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -130,7 +131,11 @@ public final class MbConvSupernet extends AbstractBlock {
         return head.forward(parameters, new NDList(h), training).singletonOrThrow();
     }
 
-    /** {@code Σ_{k≠pick} P̄_k·o_k(h)}: zero in value, with o_k(h) computed outside the graph. */
+    /**
+     * {@code Σ_{k≠pick} P̄_k·o_k(h)}: zero in value, with o_k(h) computed outside the graph, each
+     * in a scope of its own that keeps only its output (its inner activations would otherwise
+     * live until the caller's scope closes: a multi-path supernet's memory).
+     */
     private NDArray unpickedTerms(ParameterStore parameters, int l, int pick, NDArray h, NDArray path,
             boolean training) {
         List<NDArray> outputs = new ArrayList<>();
@@ -138,8 +143,7 @@ public final class MbConvSupernet extends AbstractBlock {
         JniUtils.setGradMode(false);
         try {
             for (int k = 0; k < operators(); k++) {
-                outputs.add(k == pick ? null
-                        : choices.get(l).get(k).forward(parameters, new NDList(h), training).singletonOrThrow());
+                outputs.add(k == pick ? null : outputOutsideTheGraph(parameters, choices.get(l).get(k), h, training));
             }
         } finally {
             JniUtils.setGradMode(grad);
@@ -152,6 +156,16 @@ public final class MbConvSupernet extends AbstractBlock {
             }
         }
         return sum;
+    }
+
+    private static NDArray outputOutsideTheGraph(ParameterStore parameters, Block op, NDArray h, boolean training) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            out = op.forward(parameters, new NDList(h), training).singletonOrThrow();
+            NDScope.unregister(out);
+        }
+        NDScope.register(out); // the caller's scope frees it
+        return out;
     }
 
     /**

@@ -128,7 +128,7 @@ public final class SupernetSearchJob extends SparkJob {
                     + " thousands of ImageNet steps per epoch).")
     Double alphaLr;
 
-    @Option(names = "--lambda-lr", defaultValue = "0.002", paramLabel = "RATE",
+    @Option(names = "--lambda-lr", defaultValue = "0.005", paramLabel = "RATE",
             description = "lightnas: gradient-ascent step of λ per search step (default: ${DEFAULT-VALUE}; the thesis'"
                     + " 5e-4 is for its thousands of ImageNet steps per epoch).")
     double lambdaLr;
