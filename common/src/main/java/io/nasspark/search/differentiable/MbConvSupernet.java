@@ -138,20 +138,10 @@ public final class MbConvSupernet extends AbstractBlock {
      */
     private NDArray unpickedTerms(ParameterStore parameters, int l, int pick, NDArray h, NDArray path,
             boolean training) {
-        List<NDArray> outputs = new ArrayList<>();
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            for (int k = 0; k < operators(); k++) {
-                outputs.add(k == pick ? null : outputOutsideTheGraph(parameters, choices.get(l).get(k), h, training));
-            }
-        } finally {
-            JniUtils.setGradMode(grad);
-        }
         NDArray sum = null;
         for (int k = 0; k < operators(); k++) {
             if (k != pick) {
-                NDArray term = outputs.get(k).mul(path.get(l, k));
+                NDArray term = outputOutsideTheGraph(parameters, choices.get(l).get(k), h, training).mul(path.get(l, k));
                 sum = sum == null ? term : sum.add(term);
             }
         }
@@ -159,10 +149,14 @@ public final class MbConvSupernet extends AbstractBlock {
     }
 
     private static NDArray outputOutsideTheGraph(ParameterStore parameters, Block op, NDArray h, boolean training) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         NDArray out;
         try (NDScope scope = new NDScope()) {
             out = op.forward(parameters, new NDList(h), training).singletonOrThrow();
             NDScope.unregister(out);
+        } finally {
+            JniUtils.setGradMode(grad);
         }
         NDScope.register(out); // the caller's scope frees it
         return out;
