@@ -165,7 +165,7 @@ public final class MetaAdaptJob extends SparkJob {
         }
         Pairs pairs = target.tasks().get(0);
         String recipe = target.recipes().get(0);
-        if (pairs.size() == 0 && !valueColumn.equals(what.value)) {
+        if (pairs.size() == 0 && !valueColumn.equals(what.value())) {
             throw new IllegalArgumentException(what.group + " " + targetTask + " has no " + valueColumn
                     + " (imported latency rows carry only a median); choose another --statistic");
         }
@@ -182,7 +182,7 @@ public final class MetaAdaptJob extends SparkJob {
         double[] sourceFit = null;
         long sourcePairs = 0;
         if (compareBaselines) {
-            TaskPairs source = TaskPairs.read(spark, what, sources, null, what.value, space);
+            TaskPairs source = TaskPairs.read(spark, what, sources, null, what.value(), space);
             sourceFit = fewShot.sourceFit(source.tasks(), seed);
             sourcePairs = source.total();
         }

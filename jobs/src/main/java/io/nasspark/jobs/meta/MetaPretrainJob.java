@@ -127,7 +127,7 @@ public final class MetaPretrainJob extends SparkJob {
     @Override
     protected Outcome run(SparkSession spark, String runId) {
         long start = System.nanoTime();
-        TaskPairs pairs = TaskPairs.read(spark, what, sourceLabels, null, what.value, null);
+        TaskPairs pairs = TaskPairs.read(spark, what, sourceLabels, null, what.value(), null);
         String hyper = "hidden=" + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-"))
                 + "," + settings.describe() + (what.logScale ? ",log_target=true" : "");
         String group = what.group + "s=" + String.join("+", sourceLabels);

@@ -38,11 +38,8 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
 
         /** The rows a predictor of this target learns from, which the meta-predictor's pairs are too. */
         final TargetRows rows;
-        final TableSchema table;
         final String group;
         final String variant;
-        /** The column of the value learned by default (a latency's median). */
-        final String value;
         final String noun;
         final String makers;
         /** Standardise the log: latency predictions stay positive, and devices differ by factors. */
@@ -50,13 +47,21 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
 
         Target(TargetRows rows, String group, String variant, String noun, String makers, boolean logScale) {
             this.rows = rows;
-            this.table = rows.table();
             this.group = group;
             this.variant = variant;
-            this.value = rows.column("median");
             this.noun = noun;
             this.makers = makers;
             this.logScale = logScale;
+        }
+
+        /** The table its pairs are stored in. */
+        TableSchema table() {
+            return rows.table();
+        }
+
+        /** The column of the value learned by default (a latency's median). */
+        String value() {
+            return rows.column("median");
         }
 
         static Target of(String name) {
@@ -87,8 +92,8 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
     static TaskPairs read(SparkSession spark, Target target, List<String> labels, String recipe, String value,
             String space) {
         TableStore store = new TableStore(spark);
-        if (!store.exists(target.table) || !store.exists(Tables.ARCHITECTURES)) {
-            throw new IllegalArgumentException("no " + target.table.name() + " table yet; run " + target.makers
+        if (!store.exists(target.table()) || !store.exists(Tables.ARCHITECTURES)) {
+            throw new IllegalArgumentException("no " + target.table().name() + " table yet; run " + target.makers
                     + " first");
         }
         List<Row> rows = target.rows.read(spark, value)
@@ -114,7 +119,7 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
             rows.stream().filter(r -> r.getString(0).equals(label))
                     .forEach(r -> byTask.computeIfAbsent(label + "\u0000" + r.getString(1), k -> new ArrayList<>()).add(r));
             if (byTask.size() == before) {
-                throw new IllegalArgumentException(target.group + " " + label + " has no " + target.table.name()
+                throw new IllegalArgumentException(target.group + " " + label + " has no " + target.table().name()
                         + " rows with status ok" + (recipe == null ? "" : " for " + target.variant + " " + recipe)
                         + "; " + target.group + "s with pairs: " + withPairs(store, target));
             }
@@ -146,7 +151,7 @@ record TaskPairs(SearchSpace space, List<Pairs> tasks, List<String> recipes, lon
     }
 
     private static String withPairs(TableStore store, Target target) {
-        List<String> tasks = store.read(target.table).where(col("status").equalTo(Tables.OK))
+        List<String> tasks = store.read(target.table()).where(col("status").equalTo(Tables.OK))
                 .select(target.group).distinct().orderBy(target.group).limit(30).collectAsList().stream()
                 .map(r -> r.getString(0)).toList();
         return tasks.isEmpty() ? "none" : String.join(", ", tasks);
