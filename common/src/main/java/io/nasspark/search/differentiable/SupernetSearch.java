@@ -72,14 +72,6 @@ public final class SupernetSearch {
     public enum AlphaOptimizer { SGD, ADAM }
 
     /**
-     * The latency λ's ascent reads each step: LAT(ᾱ) of α's argmax (Eq. 4.4, the thesis), or
-     * the latency of softmax(α)'s expectation, which moves with α smoothly instead of in jumps
-     * when an argmax flips (exact for a lookup table, which is linear in the encoding; an MLP is
-     * read at the expected encoding).
-     */
-    public enum LambdaSignal { ARGMAX, EXPECTED }
-
-    /**
      * How to search.
      *
      * @param epochs passes over the training images
@@ -92,7 +84,6 @@ public final class SupernetSearch {
      *     SurgeNAS, over far more steps than a search here takes)
      * @param lambdaLearningRate η_λ of LightNAS (5e-4 in the thesis)
      * @param lambdaGain the proportional part of LightNAS's λ ({@link LatencyTradeOff}; 0: the thesis)
-     * @param lambdaSignal the latency λ follows
      * @param lambda λ's start (LightNAS: 0; fixed-λ: the λ; SurgeNAS: β)
      * @param identityWeight SurgeNAS's φ at the start (the thesis: 2; 0 for the ablation without
      *     the identity mapping)
@@ -104,7 +95,7 @@ public final class SupernetSearch {
      */
     public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
             AlphaOptimizer alphaOptimizer, double alphaLearningRate, double lambdaLearningRate, double lambdaGain,
-            LambdaSignal lambdaSignal, double lambda, double identityWeight, double temperatureStart, double temperatureEnd, int threads) {
+            double lambda, double identityWeight, double temperatureStart, double temperatureEnd, int threads) {
         public Settings {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -236,8 +227,7 @@ public final class SupernetSearch {
                         JniUtils.setGradMode(false);
                         double predicted = predictedMs(alpha);
                         if (!warmup) {
-                            lambda = lambda.after(settings.lambdaSignal() == LambdaSignal.EXPECTED
-                                    ? expectedMs(alpha) : predicted);
+                            lambda = lambda.after(predicted);
                         }
                         trace.add(new TraceRow(epoch, global, lambda.lambda(), tau, predicted, trainLoss,
                                 validationLoss, entropy(alpha), supernet.space().format(supernet.candidate(alpha))));
@@ -348,17 +338,6 @@ public final class SupernetSearch {
         try {
             NDArray hard = alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
             return latency.predict(hard.reshape(1, -1)).getFloat(0);
-        } finally {
-            JniUtils.setGradMode(grad);
-        }
-    }
-
-    /** The predicted latency at softmax(α), the expected encoding. */
-    double expectedMs(NDArray alpha) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            return latency.predict(alpha.softmax(-1).reshape(1, -1)).getFloat(0);
         } finally {
             JniUtils.setGradMode(grad);
         }

@@ -34,7 +34,7 @@ class SupernetSearchTest {
 
     private static final int SIZE = 16;
     private static final SupernetSearch.Settings TWO_EPOCHS =
-            new SupernetSearch.Settings(2, 0, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, SupernetSearch.LambdaSignal.ARGMAX, 0, 2, 5, 0.5, 1);
+            new SupernetSearch.Settings(2, 0, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 1);
 
     private static MlpPredictor latency;
     private static ImageBatches train;
@@ -98,7 +98,7 @@ class SupernetSearchTest {
 
     @Test
     void inTheWarmUpOnlyTheWeightsLearnThenAlphaAndLambdaMove() {
-        SupernetSearch.Settings warm = new SupernetSearch.Settings(2, 1, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, SupernetSearch.LambdaSignal.ARGMAX, 0, 2, 5, 0.5, 1);
+        SupernetSearch.Settings warm = new SupernetSearch.Settings(2, 1, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 1);
         SupernetSearch.Result r;
         try (NDManager m = NDManager.newBaseManager()) {
             r = new SupernetSearch(seededSupernet(m), latency, SupernetSearch.Method.LIGHTNAS, 2.0, warm, 7)

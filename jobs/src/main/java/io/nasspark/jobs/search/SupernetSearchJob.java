@@ -138,11 +138,6 @@ public final class SupernetSearchJob extends SparkJob {
                     + " sum, which damps the swing around T (default: ${DEFAULT-VALUE}, the thesis' pure ascent).")
     double lambdaGain;
 
-    @Option(names = "--lambda-follows", defaultValue = "argmax", paramLabel = "argmax|expected",
-            description = "lightnas: the latency λ's ascent reads, that of α's argmax (the thesis) or of softmax(α)'s"
-                    + " expectation, smooth in α (default: ${DEFAULT-VALUE}).")
-    String lambdaFollows;
-
     @Option(names = "--identity-weight", defaultValue = "2", paramLabel = "PHI",
             description = "surgenas: weight φ of the identity mapping beside every operator at the start, decaying"
                     + " linearly to 0 (default: ${DEFAULT-VALUE}, the thesis'; 0 is the ablation without it).")
@@ -226,9 +221,6 @@ public final class SupernetSearchJob extends SparkJob {
         if (searchMethod != SupernetSearch.Method.LIGHTNAS && searchMethod != SupernetSearch.Method.SANDWICH) {
             lambdaLr = 0; // only LightNAS and the sandwich search learn λ
             lambdaGain = 0;
-        }
-        if (!lambdaFollows.equals("argmax") && !lambdaFollows.equals("expected")) {
-            throw new IllegalArgumentException("--lambda-follows must be argmax or expected, got " + lambdaFollows);
         }
         if (!(identityWeight >= 0)) {
             throw new IllegalArgumentException("--identity-weight must be 0 or more, got " + identityWeight);
@@ -331,9 +323,6 @@ public final class SupernetSearchJob extends SparkJob {
         d.put("alpha-lr", Double.toString(alphaLr));
         d.put("lambda-lr", Double.toString(lambdaLr));
         d.put("lambda-gain", Double.toString(lambdaGain));
-        if (lambdaFollows.equals("expected")) {
-            d.put("lambda-follows", lambdaFollows); // absent: argmax, as every search before the option
-        }
         d.put("temperature", temperature.get(0) + "," + temperature.get(1));
         if (searchMethod == SupernetSearch.Method.SURGENAS) {
             d.put("identity-weight", Double.toString(identityWeight));
@@ -374,8 +363,7 @@ public final class SupernetSearchJob extends SparkJob {
                     predictor.getAs("path"), definition, dataset, trainImages, validationImages, inputSize,
                     new SupernetSearchFn.SearchSettings(epochs, warmupEpochs, batch, weightLr,
                             SupernetSearch.AlphaOptimizer.valueOf(alphaOptimizer.toUpperCase(Locale.ROOT)), alphaLr, lambdaLr,
-                            lambdaGain, SupernetSearch.LambdaSignal.valueOf(lambdaFollows.toUpperCase(Locale.ROOT)),
-                            identityWeight, temperature.get(0), temperature.get(1)),
+                            lambdaGain, identityWeight, temperature.get(0), temperature.get(1)),
                     root, stopAfterEpoch, runId);
             LongAccumulator done = spark.sparkContext().longAccumulator("supernet-search");
             try (Progress progress = Progress.start("supernet-search", pending.size(), "searches", done::value, err)) {
