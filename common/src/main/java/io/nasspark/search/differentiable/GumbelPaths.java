@@ -19,9 +19,11 @@ import java.util.SplittableRandom;
  * α learns from the path it drew. The noise comes from a Java {@link SplittableRandom}, not the
  * engine's generator, so a search with the same seed draws the same paths on any machine.
  *
- * <p>α enters the softmax as logits: the thesis writes {@code log P} (Eq. 3.9) or P itself
- * (Eq. 4.7); with {@code P = softmax(α)}, {@code log P} and α differ by a constant per row, which
- * the softmax ignores, so both are this.
+ * <p>α enters the softmax as logits: the thesis writes {@code log P} (Eq. 3.9), and with
+ * {@code P = softmax(α)}, {@code log P} and α differ by a constant per row, which the softmax
+ * ignores. Eq. 4.7 writes P itself; read literally, the noise would swamp probabilities in [0, 1]
+ * and the paths stay broad however confident α gets. Measured both ways, it landed LightNAS no
+ * nearer its targets (docs/differentiable-search.md), so the logits serve both searches.
  */
 public final class GumbelPaths {
 
