@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "latency-noise",
         description = "Estimate each latency group's measurement noise from cost twins (candidates that run the same"
-                + " ops on the same shapes) and the ceiling it puts on any predictor's Kendall tau and +-10% share.",
+                + " ops on the same shapes) and the ceiling it puts on any predictor's Kendall tau and +-10%% share.",
         mixinStandardHelpOptions = true)
 public final class LatencyNoiseJob extends SparkJob {
 

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.nasspark.jobs.CliRun.nas;
 
 import io.nasspark.jobs.CliRun;
+import io.nasspark.jobs.NasCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line's contract for people: help, and one clear line with exit 2 on bad input. */
 class NasCliTest {
@@ -35,6 +40,22 @@ class NasCliTest {
         }
         CliRun sample = nas("sample", "--help");
         assertTrue(sample.out().contains("--count") && sample.out().contains("--tables"), sample.out());
+    }
+
+    /** picocli reads descriptions as format strings: a bare '%' garbles the help and warns on stderr. */
+    @Test
+    void everyHelpFormatsWithoutPicocliWarnings() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine nas = NasCli.commandLine();
+            nas.getUsageMessage();
+            nas.getSubcommands().values().forEach(CommandLine::getUsageMessage);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals("", warnings.toString(StandardCharsets.UTF_8));
     }
 
     @Test
