@@ -89,14 +89,22 @@ public final class SupernetSearch {
      *     the identity mapping)
      * @param temperatureStart Gumbel temperature at the start (LightNAS: 5)
      * @param temperatureEnd at the end
+     * @param deriveTolerance 0: the derived network is α's argmax (the thesis); above 0, the most
+     *     probable network under softmax(α) whose predicted latency is within this fraction of T
+     *     ({@link WithinTargetDerivation})
      * @param threads the engine's intra-op threads (a Spark task's cpus); at 1 a resumed search
      *     is bit for bit the uninterrupted one, with more oneDNN's reductions may differ in the
      *     last bits
      */
     public record Settings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
             AlphaOptimizer alphaOptimizer, double alphaLearningRate, double lambdaLearningRate, double lambdaGain,
-            double lambda, double identityWeight, double temperatureStart, double temperatureEnd, int threads) {
+            double lambda, double identityWeight, double temperatureStart, double temperatureEnd,
+            double deriveTolerance, int threads) {
         public Settings {
+            if (!(deriveTolerance >= 0 && deriveTolerance < 1)) {
+                throw new IllegalArgumentException("the derivation's tolerance must be at least 0 and below 1, got "
+                        + deriveTolerance);
+            }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
@@ -239,7 +247,8 @@ public final class SupernetSearch {
                 }
                 afterEpoch.accept(trace.get(trace.size() - 1));
             }
-            return new Result(supernet.candidate(alpha), predictedMs(alpha), lambda.lambda(), trace);
+            NDArray derived = derive(alpha);
+            return new Result(supernet.candidate(derived), predictedMs(derived), lambda.lambda(), trace);
         } finally {
             JniUtils.setGradMode(gradMode);
         }
@@ -331,7 +340,37 @@ public final class SupernetSearch {
         return Scalars.dividedBy(latency.predict(encoding.reshape(1, -1)), targetMs).sub(1).sum();
     }
 
-    /** LAT(ᾱ): the predicted latency of the network α derives now. */
+    /**
+     * The one-hot encoding of the network the search ends with: α's argmax, or with a tolerance
+     * the most probable network within it of T.
+     */
+    private NDArray derive(NDArray alpha) {
+        NDArray argmax = alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
+        if (settings.deriveTolerance() == 0) {
+            return argmax;
+        }
+        float[] flat = alpha.logSoftmax(-1).toFloatArray();
+        double[][] logP = new double[supernet.layers()][supernet.operators()];
+        for (int l = 0; l < logP.length; l++) {
+            for (int o = 0; o < logP[l].length; o++) {
+                logP[l][o] = flat[l * supernet.operators() + o];
+            }
+        }
+        NDManager manager = alpha.getManager();
+        int[] picks = new WithinTargetDerivation(logP, ops -> predictedMs(oneHot(manager, ops)), targetMs,
+                settings.deriveTolerance()).derive().operators();
+        return oneHot(manager, picks);
+    }
+
+    private NDArray oneHot(NDManager manager, int[] operatorPerLayer) {
+        float[] encoding = new float[supernet.layers() * supernet.operators()];
+        for (int l = 0; l < operatorPerLayer.length; l++) {
+            encoding[l * supernet.operators() + operatorPerLayer[l]] = 1;
+        }
+        return manager.create(encoding, new Shape(supernet.layers(), supernet.operators()));
+    }
+
+    /** LAT(ᾱ): the predicted latency of the network α (or a one-hot encoding) derives. */
     public double predictedMs(NDArray alpha) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);

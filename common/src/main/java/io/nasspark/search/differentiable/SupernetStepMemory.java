@@ -35,7 +35,7 @@ public final class SupernetStepMemory {
         this.supernet = supernet;
         // no latency term (β = 0): the memory of the loss and its gradients is what is compared
         this.search = new SupernetSearch(supernet, null, SupernetSearch.Method.SURGENAS, 1,
-                new SupernetSearch.Settings(1, 0, 1, 0, SupernetSearch.AlphaOptimizer.SGD, 0, 0, 0, 0, 0, 1, 1, 1), 0);
+                new SupernetSearch.Settings(1, 0, 1, 0, SupernetSearch.AlphaOptimizer.SGD, 0, 0, 0, 0, 0, 1, 1, 0, 1), 0);
     }
 
     /** One step through {@link MbConvSupernet#operators()} ordered single paths. */

@@ -34,7 +34,7 @@ class SupernetSearchTest {
 
     private static final int SIZE = 16;
     private static final SupernetSearch.Settings TWO_EPOCHS =
-            new SupernetSearch.Settings(2, 0, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 1);
+            new SupernetSearch.Settings(2, 0, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 0, 1);
 
     private static MlpPredictor latency;
     private static ImageBatches train;
@@ -97,8 +97,29 @@ class SupernetSearchTest {
     }
 
     @Test
+    void withinTargetTheSearchEndsWithTheMostProbableNetworkItsPredictorPutsNearT() {
+        double target = 2.0;
+        SupernetSearch.Settings withinTwoPercent = new SupernetSearch.Settings(2, 0, 32, 0.05,
+                SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 0.02, 1);
+        SupernetSearch.Result r;
+        try (NDManager m = NDManager.newBaseManager()) {
+            r = new SupernetSearch(seededSupernet(m), latency, SupernetSearch.Method.LIGHTNAS, target, withinTwoPercent, 7)
+                    .run(train, validation, null, Integer.MAX_VALUE);
+        }
+        SupernetSearch.TraceRow last = r.trace().get(r.trace().size() - 1);
+        double predicted = latency.predict(MbConvSupernetTest.TINY, List.of(r.derived()))[0];
+        assertEquals(predicted, r.predictedMs(), 1e-3 * predicted);
+        assertTrue(Math.abs(predicted / target - 1) <= 0.02, "within 2 % of T: " + predicted);
+        if (Math.abs(last.predictedMs() / target - 1) <= 0.02) {
+            assertEquals(last.arch(), MbConvSupernetTest.TINY.format(r.derived()), "an argmax within the band is kept");
+        }
+        System.out.printf("lightnas within 2 %% of T %.3f: argmax %s (%.3f), derived %s (%.3f)%n", target, last.arch(),
+                last.predictedMs(), MbConvSupernetTest.TINY.format(r.derived()), predicted);
+    }
+
+    @Test
     void inTheWarmUpOnlyTheWeightsLearnThenAlphaAndLambdaMove() {
-        SupernetSearch.Settings warm = new SupernetSearch.Settings(2, 1, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 1);
+        SupernetSearch.Settings warm = new SupernetSearch.Settings(2, 1, 32, 0.05, SupernetSearch.AlphaOptimizer.ADAM, 0.05, 0.05, 0, 0, 2, 5, 0.5, 0, 1);
         SupernetSearch.Result r;
         try (NDManager m = NDManager.newBaseManager()) {
             r = new SupernetSearch(seededSupernet(m), latency, SupernetSearch.Method.LIGHTNAS, 2.0, warm, 7)

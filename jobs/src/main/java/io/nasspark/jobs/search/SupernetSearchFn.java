@@ -59,12 +59,12 @@ final class SupernetSearchFn implements Function<SupernetSearchFn.Task, Supernet
     /** {@link SupernetSearch.Settings} without the threads, which the task decides. */
     record SearchSettings(int epochs, int warmupEpochs, int batch, double weightLearningRate,
             SupernetSearch.AlphaOptimizer alphaOptimizer, double alphaLearningRate, double lambdaLearningRate,
-            double lambdaGain, double identityWeight, double temperatureStart, double temperatureEnd)
-            implements Serializable {
+            double lambdaGain, double identityWeight, double temperatureStart, double temperatureEnd,
+            double deriveTolerance) implements Serializable {
         SupernetSearch.Settings with(double lambda, int threads) {
             return new SupernetSearch.Settings(epochs, warmupEpochs, batch, weightLearningRate, alphaOptimizer,
                     alphaLearningRate, lambdaLearningRate, lambdaGain, lambda, identityWeight, temperatureStart,
-                    temperatureEnd, threads);
+                    temperatureEnd, deriveTolerance, threads);
         }
     }
 

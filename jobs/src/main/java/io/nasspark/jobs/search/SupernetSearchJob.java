@@ -1,6 +1,7 @@
 package io.nasspark.jobs.search;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max_by;
 
 import io.nasspark.data.Datasets;
 import io.nasspark.jobs.cli.Progress;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -148,6 +150,16 @@ public final class SupernetSearchJob extends SparkJob {
                     + " 1,0.2 for surgenas).")
     List<Double> temperature;
 
+    @Option(names = "--derive", paramLabel = "argmax|within-target",
+            description = "The network a search ends with: α's argmax (the thesis; the default of fixed-lambda and"
+                    + " surgenas), or within-target, the most probable one under softmax(α) whose predicted latency is"
+                    + " within --derive-tolerance of T (the default of lightnas and sandwich).")
+    String derive;
+
+    @Option(names = "--derive-tolerance", defaultValue = "0.01", paramLabel = "FRACTION",
+            description = "within-target: the band around T, as a fraction of it (default: ${DEFAULT-VALUE}).")
+    double deriveTolerance;
+
     @Option(names = "--retry-failed", description = "Run again the searches stored with status failed.")
     boolean retryFailed;
 
@@ -221,6 +233,19 @@ public final class SupernetSearchJob extends SparkJob {
         if (searchMethod != SupernetSearch.Method.LIGHTNAS && searchMethod != SupernetSearch.Method.SANDWICH) {
             lambdaLr = 0; // only LightNAS and the sandwich search learn λ
             lambdaGain = 0;
+        }
+        if (derive == null) {
+            derive = searchMethod == SupernetSearch.Method.LIGHTNAS || searchMethod == SupernetSearch.Method.SANDWICH
+                    ? "within-target" : "argmax";
+        }
+        if (!derive.equals("argmax") && !derive.equals("within-target")) {
+            throw new IllegalArgumentException("--derive must be argmax or within-target, got " + derive);
+        }
+        if (!(deriveTolerance > 0 && deriveTolerance < 1)) {
+            throw new IllegalArgumentException("--derive-tolerance must be above 0 and below 1, got " + deriveTolerance);
+        }
+        if (derive.equals("argmax")) {
+            deriveTolerance = 0;
         }
         if (!(identityWeight >= 0)) {
             throw new IllegalArgumentException("--identity-weight must be 0 or more, got " + identityWeight);
@@ -327,6 +352,10 @@ public final class SupernetSearchJob extends SparkJob {
         if (searchMethod == SupernetSearch.Method.SURGENAS) {
             d.put("identity-weight", Double.toString(identityWeight));
         }
+        if (deriveTolerance > 0) {
+            // absent for the argmax, so searches stored before there was a choice keep their ids
+            d.put("derive", "within-target:" + deriveTolerance);
+        }
         // α learns from the gradient of every path entry (MbConvSupernet.forwardEveryEntry); the
         // searches stored before it learned from the picked operators' alone and are not these
         d.put("alpha-gradient", "every-entry");
@@ -363,7 +392,8 @@ public final class SupernetSearchJob extends SparkJob {
                     predictor.getAs("path"), definition, dataset, trainImages, validationImages, inputSize,
                     new SupernetSearchFn.SearchSettings(epochs, warmupEpochs, batch, weightLr,
                             SupernetSearch.AlphaOptimizer.valueOf(alphaOptimizer.toUpperCase(Locale.ROOT)), alphaLr, lambdaLr,
-                            lambdaGain, identityWeight, temperature.get(0), temperature.get(1)),
+                            lambdaGain, identityWeight, temperature.get(0), temperature.get(1),
+                            deriveTolerance),
                     root, stopAfterEpoch, runId);
             LongAccumulator done = spark.sparkContext().longAccumulator("supernet-search");
             try (Progress progress = Progress.start("supernet-search", pending.size(), "searches", done::value, err)) {
@@ -445,21 +475,31 @@ public final class SupernetSearchJob extends SparkJob {
 
     private String summary(TableStore store, List<SupernetSearchFn.Task> all, int ran, long failed, String plot,
             double seconds) {
-        Set<String> ids = all.stream().map(SupernetSearchFn.Task::searchId).collect(Collectors.toSet());
+        Object[] ids = all.stream().map(SupernetSearchFn.Task::searchId).toArray();
+        Map<String, Double> argmaxMs = new HashMap<>();
+        if (store.exists(Tables.SUPERNET_TRACE)) {
+            for (Row r : store.read(Tables.SUPERNET_TRACE).where(col("search_id").isin(ids)).groupBy("search_id")
+                    .agg(max_by(col("predicted_ms"), col("step"))).collectAsList()) {
+                argmaxMs.put(r.getString(0), r.getDouble(1));
+            }
+        }
         List<Row> table = new ArrayList<>();
-        for (Row r : store.read(Tables.SUPERNET_SEARCHES).where(col("search_id").isin(ids.toArray()))
+        for (Row r : store.read(Tables.SUPERNET_SEARCHES).where(col("search_id").isin(ids))
                 .orderBy("target_ms", "lambda_start", "seed").collectAsList()) {
             double t = r.<Double>getAs("target_ms");
             Double predicted = r.getAs("predicted_ms");
+            Double argmax = argmaxMs.get(r.<String>getAs("search_id"));
             table.add(RowFactory.create(r.<String>getAs("search_id"), r.<String>getAs("status"),
                     r.<String>getAs("arch"), predicted == null ? null : round(predicted),
                     predicted == null ? null : round(100 * (predicted / t - 1)),
+                    argmax == null ? null : round(100 * (argmax / t - 1)),
                     r.<Double>getAs("final_lambda") == null ? null : round(r.<Double>getAs("final_lambda")),
                     round(r.<Double>getAs("wall_seconds"))));
         }
         return String.format(Locale.ROOT, "supernet-search: %d searches, %d already stored, %d run (%d failed); %.1f s%n",
                 all.size(), all.size() - ran, ran, failed, seconds)
-                + TablePrinter.table(new String[] {"search", "status", "derived", "LAT ms", "vs T %", "λ", "wall s"}, table)
+                + TablePrinter.table(new String[] {"search", "status", "derived", "LAT ms", "vs T %", "argmax vs T %",
+                    "λ", "wall s"}, table)
                 + (plot == null ? "" : "λ and LAT(ᾱ)/T by step: " + plot + "\n");
     }
 
