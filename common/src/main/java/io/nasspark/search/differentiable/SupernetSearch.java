@@ -56,7 +56,10 @@ import java.util.function.Consumer;
  *       SurgeNAS ("loss + β·LAT"); dividing by T makes β unit-free like LightNAS's λ.
  * </ul>
  *
- * Plain SGD for w, SGD or Adam for α (Adam's moments in the checkpoint), Gumbel noise from a
+ * A search ends with α's argmax, or with {@link Settings#deriveTolerance} the most probable
+ * network within that fraction of T ({@link WithinTargetDerivation}).
+ *
+ * <p>Plain SGD for w, SGD or Adam for α (Adam's moments in the checkpoint), Gumbel noise from a
  * generator per step and a fixed batch order, so a search resumed from an epoch's checkpoint continues
  * exactly as the uninterrupted one. In the first {@link Settings#warmupEpochs} only w learns.
  */
