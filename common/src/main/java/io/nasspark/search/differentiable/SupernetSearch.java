@@ -348,9 +348,8 @@ public final class SupernetSearch {
      * the most probable network within it of T.
      */
     private NDArray derive(NDArray alpha) {
-        NDArray argmax = alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
         if (settings.deriveTolerance() == 0) {
-            return argmax;
+            return alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
         }
         float[] flat = alpha.logSoftmax(-1).toFloatArray();
         double[][] logP = new double[supernet.layers()][supernet.operators()];

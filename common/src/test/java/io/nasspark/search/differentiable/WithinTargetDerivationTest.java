@@ -25,12 +25,12 @@ class WithinTargetDerivationTest {
         }
     }
 
-    private static double[][] logSoftmax(SplittableRandom rng, double scale) {
+    private static double[][] logSoftmax(SplittableRandom rng) {
         double[][] lp = new double[LAYERS][OPS];
         for (double[] row : lp) {
             double norm = 0;
             for (int o = 0; o < OPS; o++) {
-                row[o] = scale * rng.nextGaussian();
+                row[o] = rng.nextGaussian();
                 norm += Math.exp(row[o]);
             }
             for (int o = 0; o < OPS; o++) {
@@ -74,7 +74,7 @@ class WithinTargetDerivationTest {
         SplittableRandom rng = new SplittableRandom(3);
         int moved = 0;
         for (int problem = 0; problem < 200; problem++) {
-            double[][] lp = logSoftmax(rng, 1);
+            double[][] lp = logSoftmax(rng);
             Table lut = table(rng);
             double target = rng.nextDouble(1.6, 2.8);
             int[] expected = bruteForce(lp, lut, target, 0.02);
@@ -95,7 +95,7 @@ class WithinTargetDerivationTest {
 
     @Test
     void anArgmaxAlreadyWithinTheBandIsKept() {
-        double[][] lp = logSoftmax(new SplittableRandom(5), 1);
+        double[][] lp = logSoftmax(new SplittableRandom(5));
         Table lut = table(new SplittableRandom(6));
         int[] argmax = new WithinTargetDerivation(lp, ops -> 1.0, 1.0, 0.01).derive().operators();
         double itsLatency = lut.applyAsDouble(argmax);
@@ -109,7 +109,7 @@ class WithinTargetDerivationTest {
         SplittableRandom rng = new SplittableRandom(11);
         int solved = 0;
         for (int problem = 0; problem < 50; problem++) {
-            double[][] lp = logSoftmax(rng, 1);
+            double[][] lp = logSoftmax(rng);
             Table lut = table(rng);
             // layers interact, as in an MLP: the cost grows with the square of the table's
             ToDoubleFunction<int[]> curved = ops -> Math.pow(lut.applyAsDouble(ops), 2) / 2;
@@ -126,7 +126,7 @@ class WithinTargetDerivationTest {
 
     @Test
     void aTargetNoArchitectureReachesGivesTheNearest() {
-        double[][] lp = logSoftmax(new SplittableRandom(8), 1);
+        double[][] lp = logSoftmax(new SplittableRandom(8));
         Table lut = table(new SplittableRandom(9));
         int[] largest = new int[LAYERS];
         for (int l = 0; l < LAYERS; l++) {
