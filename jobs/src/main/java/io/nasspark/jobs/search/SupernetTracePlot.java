@@ -21,7 +21,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The thesis' Fig. 4.12 for a sweep: λ and the predicted latency of ᾱ relative to the target,
- * by step, one line per search, as a PNG beside the tables.
+ * by step, one line per search, as a PNG beside the tables. The network each search derived is
+ * a marker after its last step: where the line ends is α's argmax, the marker what the search
+ * returned ({@code --derive}).
  */
 final class SupernetTracePlot {
 
@@ -39,15 +41,18 @@ final class SupernetTracePlot {
         List<Row> rows = store.read(Tables.SUPERNET_TRACE).as("t")
                 .join(store.read(Tables.SUPERNET_SEARCHES).as("s"), "search_id")
                 .where(col("search_id").isin(searchIds.toArray()).and(col("s.status").equalTo(Tables.OK)))
-                .select(col("search_id"), col("step"), col("t.lambda"), col("t.predicted_ms"), col("s.target_ms"))
+                .select(col("search_id"), col("step"), col("t.lambda"), col("t.predicted_ms"), col("s.target_ms"),
+                        col("s.predicted_ms"))
                 .orderBy("search_id", "step").collectAsList();
         if (rows.isEmpty()) {
             return null;
         }
         Map<String, List<double[]>> bySearch = new LinkedHashMap<>();
+        Map<String, Double> derived = new LinkedHashMap<>();
         for (Row r : rows) {
             bySearch.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
                     .add(new double[] {r.getInt(1), r.getDouble(2), r.getDouble(3) / r.getDouble(4)});
+            derived.put(r.getString(0), r.getDouble(5) / r.getDouble(4));
         }
         XYChart lambda = chart("λ by step", "λ");
         XYChart latency = chart("predicted latency of ᾱ / target by step", "LAT(ᾱ) / T");
@@ -59,6 +64,9 @@ final class SupernetTracePlot {
             latency.addSeries(name, step, e.getValue().stream().mapToDouble(v -> v[2]).toArray())
                     .setMarker(SeriesMarkers.NONE);
         }
+        double[] lastSteps = bySearch.values().stream().mapToDouble(v -> v.get(v.size() - 1)[0] + 1).toArray();
+        latency.addSeries("derived networks", lastSteps, derived.values().stream().mapToDouble(d -> d).toArray())
+                .setMarker(SeriesMarkers.DIAMOND).setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
         Path out = Path.of(tables, "plots", "supernet-search-" + hash + ".png").toAbsolutePath();
         try {
             Files.createDirectories(out.getParent());
