@@ -66,7 +66,8 @@ final class SupernetTracePlot {
         }
         double[] lastSteps = bySearch.values().stream().mapToDouble(v -> v.get(v.size() - 1)[0] + 1).toArray();
         latency.addSeries("derived networks", lastSteps, derived.values().stream().mapToDouble(d -> d).toArray())
-                .setMarker(SeriesMarkers.DIAMOND).setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
+                .setMarker(SeriesMarkers.DIAMOND).setMarkerColor(java.awt.Color.BLACK)
+                .setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
         Path out = Path.of(tables, "plots", "supernet-search-" + hash + ".png").toAbsolutePath();
         try {
             Files.createDirectories(out.getParent());
