@@ -93,7 +93,8 @@ public final class GumbelPaths {
         return picks;
     }
 
-    private static NDArray oneHot(NDArray rows) {
+    /** The one-hot rows of each row's argmax: a path's or α's hard choice per layer. */
+    static NDArray oneHot(NDArray rows) {
         int operators = Math.toIntExact(rows.getShape().get(rows.getShape().dimension() - 1));
         return rows.argMax(-1).oneHot(operators).toType(rows.getDataType(), false);
     }

@@ -19,6 +19,7 @@ import io.nasspark.space.Candidate;
 import io.nasspark.space.mbconv.MbConvOp;
 import io.nasspark.space.mbconv.MbConvSpace;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -203,10 +204,16 @@ public final class MbConvSupernet extends AbstractBlock {
     }
 
     private NDArray uniformPath(NDManager manager, MbConvOp op) {
+        int[] picks = new int[layers()];
+        Arrays.fill(picks, space.operators().indexOf(op));
+        return path(manager, picks);
+    }
+
+    /** The one-hot path, {@code (layers, operators)}, that picks operator {@code picks[l]} in layer l. */
+    public NDArray path(NDManager manager, int[] picks) {
         float[] path = new float[layers() * operators()];
-        int k = space.operators().indexOf(op);
         for (int l = 0; l < layers(); l++) {
-            path[l * operators() + k] = 1f;
+            path[l * operators() + picks[l]] = 1f;
         }
         return manager.create(path, new Shape(layers(), operators()));
     }

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -251,7 +250,7 @@ public final class SupernetSearch {
                 afterEpoch.accept(trace.get(trace.size() - 1));
             }
             NDArray derived = derive(alpha);
-            return new Result(supernet.candidate(derived), predictedMs(derived), lambda.lambda(), trace);
+            return new Result(supernet.candidate(derived), latencyOf(derived), lambda.lambda(), trace);
         } finally {
             JniUtils.setGradMode(gradMode);
         }
@@ -349,7 +348,7 @@ public final class SupernetSearch {
      */
     private NDArray derive(NDArray alpha) {
         if (settings.deriveTolerance() == 0) {
-            return alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
+            return GumbelPaths.oneHot(alpha);
         }
         float[] flat = alpha.logSoftmax(-1).toFloatArray();
         double[][] logP = new double[supernet.layers()][supernet.operators()];
@@ -359,26 +358,22 @@ public final class SupernetSearch {
             }
         }
         NDManager manager = alpha.getManager();
-        int[] picks = new WithinTargetDerivation(logP, ops -> predictedMs(oneHot(manager, ops)), targetMs,
+        int[] picks = new WithinTargetDerivation(logP, ops -> latencyOf(supernet.path(manager, ops)), targetMs,
                 settings.deriveTolerance()).derive().operators();
-        return oneHot(manager, picks);
+        return supernet.path(manager, picks);
     }
 
-    private NDArray oneHot(NDManager manager, int[] operatorPerLayer) {
-        float[] encoding = new float[supernet.layers() * supernet.operators()];
-        for (int l = 0; l < operatorPerLayer.length; l++) {
-            encoding[l * supernet.operators() + operatorPerLayer[l]] = 1;
-        }
-        return manager.create(encoding, new Shape(supernet.layers(), supernet.operators()));
-    }
-
-    /** LAT(ᾱ): the predicted latency of the network α (or a one-hot encoding) derives. */
+    /** LAT(ᾱ): the predicted latency of the network α derives now. */
     public double predictedMs(NDArray alpha) {
+        return latencyOf(GumbelPaths.oneHot(alpha));
+    }
+
+    /** The predicted latency of a one-hot encoding, outside the graph. */
+    private double latencyOf(NDArray oneHot) {
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            NDArray hard = alpha.argMax(-1).oneHot(supernet.operators()).toType(DataType.FLOAT32, false);
-            return latency.predict(hard.reshape(1, -1)).getFloat(0);
+            return latency.predict(oneHot.reshape(1, -1)).getFloat(0);
         } finally {
             JniUtils.setGradMode(grad);
         }

@@ -33,14 +33,6 @@ class MbConvSupernetTest {
     static final MbConvSpace TINY = new MbConvSpace("mbconv-tiny", new MbConvLayout(8, 1, 8,
             List.of(new MbConvLayout.Stage(8, 2, 1), new MbConvLayout.Stage(16, 2, 2)), 32, 16), false);
 
-    private static NDArray path(NDManager m, int[] picks) {
-        float[] p = new float[picks.length * MbConvOp.STANDARD.size()];
-        for (int l = 0; l < picks.length; l++) {
-            p[l * MbConvOp.STANDARD.size() + picks[l]] = 1;
-        }
-        return m.create(p, new Shape(picks.length, MbConvOp.STANDARD.size()));
-    }
-
     private static MbConvSupernet initialised(NDManager m, int batch) {
         MbConvSupernet supernet = new MbConvSupernet(TINY, 10);
         supernet.initialize(m, DataType.FLOAT32, new Shape(batch, 3, 16, 16));
@@ -54,7 +46,7 @@ class MbConvSupernetTest {
             MbConvSupernet supernet = initialised(m, 2);
             NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
             for (int[] picks : List.of(new int[] {0, 6, 3, 5}, new int[] {6, 6, 1, 6}, new int[] {4, 2, 6, 0})) {
-                NDArray p = path(m, picks);
+                NDArray p = supernet.path(m, picks);
                 Candidate c = supernet.candidate(p);
                 assertEquals(MbConvOp.values()[picks[1]], TINY.op(c, 1));
                 float[] fromSupernet = supernet.forward(new ParameterStore(m, false), x, p, 0, false).toFloatArray();
@@ -82,7 +74,7 @@ class MbConvSupernetTest {
             MbConvSupernet supernet = initialised(m, 2);
             NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
             ParameterStore store = new ParameterStore(m, false);
-            NDArray p = path(m, new int[] {2, 6, 0, 4});
+            NDArray p = supernet.path(m, new int[] {2, 6, 0, 4});
             float[] single = supernet.forward(store, x, p, 0, false).toFloatArray();
             float[] all = supernet.forwardAllPaths(store, x, p, false).toFloatArray();
             assertArrayEquals(single, all, 1e-5f, "a one-hot weighting runs that path");
@@ -116,7 +108,7 @@ class MbConvSupernetTest {
                 if (p.requiresGradient() && p.getType() == Parameter.Type.WEIGHT) {
                     double g = p.getArray().getGradient().abs().sum().getFloat();
                     if (onPath.contains(p)) {
-                        assertTrue(g > 0, named.getKey() + " is on the path: " + TINY.format(supernet.candidate(path(m, picks))));
+                        assertTrue(g > 0, named.getKey() + " is on the path: " + TINY.format(supernet.candidate(supernet.path(m, picks))));
                     } else {
                         assertEquals(0, g, 0, named.getKey() + " is off the path");
                     }
@@ -134,11 +126,11 @@ class MbConvSupernetTest {
             NDArray x = m.randomUniform(0, 1, new Shape(4, 3, 16, 16));
             NDArray r = m.randomNormal(new Shape(4, 10));
             int[] picks = {2, 0, 5, 1};
-            float[] picked = pathGradient(m, p -> supernet.forward(store, x, p, 0, true), picks, r);
-            float[] every = pathGradient(m, p -> supernet.forwardEveryEntry(store, x, p, 0, true), picks, r);
+            float[] picked = pathGradient(p -> supernet.forward(store, x, p, 0, true), supernet.path(m, picks), r);
+            float[] every = pathGradient(p -> supernet.forwardEveryEntry(store, x, p, 0, true), supernet.path(m, picks), r);
             // at a one-hot weighting the multi-path supernet computes the path, and its gradient in
             // the weights is the straight-through estimator's in full
-            float[] multiPath = pathGradient(m, p -> supernet.forwardAllPaths(store, x, p, true), picks, r);
+            float[] multiPath = pathGradient(p -> supernet.forwardAllPaths(store, x, p, true), supernet.path(m, picks), r);
             float scale = 0;
             for (float g : multiPath) {
                 scale = Math.max(scale, Math.abs(g));
@@ -161,9 +153,8 @@ class MbConvSupernetTest {
     }
 
     /** The gradient of {@code Σ r·f(P)} in the one-hot path {@code picks}, row by row. */
-    private static float[] pathGradient(NDManager m, java.util.function.Function<NDArray, NDArray> f, int[] picks,
-            NDArray r) {
-        NDArray p = path(m, picks);
+    /** The gradient of {@code sum(f(p)·r)} in the one-hot path {@code p}. */
+    private static float[] pathGradient(java.util.function.Function<NDArray, NDArray> f, NDArray p, NDArray r) {
         p.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.backward(f.apply(p).mul(r).sum());
@@ -177,7 +168,7 @@ class MbConvSupernetTest {
         try (NDManager m = NDManager.newBaseManager()) {
             MbConvSupernet supernet = initialised(m, 1);
             NDArray x = m.randomUniform(0, 1, new Shape(1, 3, 16, 16));
-            NDArray p = path(m, new int[] {0, 1, 2, 3});
+            NDArray p = supernet.path(m, new int[] {0, 1, 2, 3});
             ParameterStore ps = new ParameterStore(m, false);
             float[] plain = supernet.forward(ps, x, p, 0, false).toFloatArray();
             float[] mapped = supernet.forward(ps, x, p, 2, false).toFloatArray();
